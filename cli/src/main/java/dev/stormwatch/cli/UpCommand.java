@@ -1,0 +1,101 @@
+package dev.stormwatch.cli;
+
+import dev.stormwatch.devstack.DevStack;
+import dev.stormwatch.devstack.DevStackConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code stormwatch up}: everything on the embedded default, in this JVM, until Ctrl-C or
+ * SIGTERM, which stop it cleanly (the JVM's shutdown hook closes the stack in reverse order).
+ */
+@Command(
+    name = "up",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Start Stormwatch on the embedded default: a real KRaft Kafka broker and the embedded Schema Registry,",
+        "with data kept under the data dir. Runs until Ctrl-C or SIGTERM."},
+    footer = {
+        "",
+        "Examples:",
+        "  ./stormwatch up",
+        "  ./stormwatch up --data-dir /var/lib/stormwatch --kafka-port 19092 --registry-port 18081",
+        "  STORMWATCH_DATA_DIR=/tmp/sw ./stormwatch up"})
+public final class UpCommand implements Callable<Integer> {
+
+  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:STORMWATCH_DATA_DIR:-data}",
+      description = "Where the broker log and all state live (env STORMWATCH_DATA_DIR; default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--host", defaultValue = "${env:STORMWATCH_HOST:-127.0.0.1}",
+      description = "Address every server binds to and advertises (env STORMWATCH_HOST; default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--kafka-port", defaultValue = "${env:STORMWATCH_KAFKA_PORT:-9092}",
+      description = "Kafka client port; 0 picks a free one (env STORMWATCH_KAFKA_PORT; default: ${DEFAULT-VALUE}).")
+  int kafkaPort;
+
+  @Option(names = "--controller-port", defaultValue = "${env:STORMWATCH_CONTROLLER_PORT:-9093}",
+      description = "KRaft controller port; 0 picks a free one (env STORMWATCH_CONTROLLER_PORT; default: ${DEFAULT-VALUE}).")
+  int controllerPort;
+
+  @Option(names = "--registry-port", defaultValue = "${env:STORMWATCH_REGISTRY_PORT:-8081}",
+      description = "Schema Registry HTTP port; 0 picks a free one (env STORMWATCH_REGISTRY_PORT; default: ${DEFAULT-VALUE}).")
+  int registryPort;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  /** Counted down once the stack is up; lets a test wait for readiness without sleeping. */
+  final CountDownLatch started = new CountDownLatch(1);
+  /** Counting it down stops {@link #call()} as a signal would. */
+  final CountDownLatch stop = new CountDownLatch(1);
+  volatile DevStack stack;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    DevStackConfig config = new DevStackConfig(dataDir, host, kafkaPort, controllerPort, registryPort);
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("Starting Stormwatch (data dir " + dataDir.toAbsolutePath().normalize() + ") ...");
+    out.flush();
+    DevStack running = DevStack.start(config);
+    stack = running;
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+      running.close();
+    }, "stormwatch-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+
+    out.println();
+    out.println("Stormwatch is up.");
+    for (Map.Entry<String, String> address : running.addresses().entrySet()) {
+      out.printf("  %-24s %s%n", address.getKey(), address.getValue());
+    }
+    out.println();
+    out.println("Try:  curl -s " + running.registryUrl() + "/subjects");
+    out.println("Stop with Ctrl-C.");
+    out.flush();
+    started.countDown();
+
+    stop.await();
+    if (!isShuttingDown(hook)) {
+      running.close();
+    }
+    return 0;
+  }
+
+  private static boolean isShuttingDown(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      return false;
+    } catch (IllegalStateException e) {
+      return true;
+    }
+  }
+}
