@@ -31,6 +31,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
@@ -289,7 +290,11 @@ public final class EmbeddedKafka implements AutoCloseable {
                 String.valueOf(Math.max(1, config.startupTimeout().toMillis())));
 
         props.putAll(config.brokerOverrides());
-        return new KafkaConfig(props, false);
+        try {
+            return new KafkaConfig(props, false);
+        } catch (ConfigException e) {
+            throw new EmbeddedKafkaException("Invalid embedded Kafka broker configuration: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -148,6 +148,16 @@ class EmbeddedKafkaTest {
     }
 
     @Test
+    void invalidBrokerOverrideFailsWithClearMessage() {
+        EmbeddedKafkaConfig config = EmbeddedKafkaConfig.defaults().withBrokerProperty("num.io.threads", "many");
+
+        assertThatThrownBy(() -> EmbeddedKafka.start(config))
+                .isInstanceOf(EmbeddedKafkaException.class)
+                .hasMessageContaining("Invalid embedded Kafka broker configuration")
+                .hasMessageContaining("num.io.threads");
+    }
+
+    @Test
     void configRejectsInvalidValues() {
         EmbeddedKafkaConfig defaults = EmbeddedKafkaConfig.defaults();
         assertThatThrownBy(() -> defaults.withBrokerPort(70_000)).isInstanceOf(IllegalArgumentException.class);
