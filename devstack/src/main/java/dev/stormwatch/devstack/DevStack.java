@@ -31,12 +31,11 @@ public final class DevStack implements AutoCloseable {
 
   /** Starts the broker, then the registry on it; on failure stops what had started. */
   public static DevStack start(DevStackConfig config) {
-    EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaConfig.builder()
-        .logDir(config.dataDir().resolve("kafka").toAbsolutePath())
-        .host(config.host())
-        .port(config.kafkaPort())
-        .controllerPort(config.controllerPort())
-        .build());
+    EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaConfig.defaults()
+        .withLogDir(config.dataDir().resolve("kafka").toAbsolutePath())
+        .withHost(config.host())
+        .withBrokerPort(config.kafkaPort())
+        .withControllerPort(config.controllerPort()));
     try {
       EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(RegistryServerConfig.builder()
           .bootstrapServers(kafka.bootstrapServers())
