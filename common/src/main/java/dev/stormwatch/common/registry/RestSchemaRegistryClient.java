@@ -93,6 +93,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         schemaBody(schema));
     int id = requiredInt(body, "id");
     cache(idsBySubjectSchema, key, id);
+    // the id now stands for this schema, so a reader in this process need not fetch it
+    cache(schemasById, id, schema);
     return id;
   }
 
@@ -125,6 +127,9 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         "/subjects/" + segment(subject) + (normalize ? "?normalize=true" : ""), schemaBody(schema));
     int id = requiredInt(body, "id");
     cache(idsBySubjectSchema, key, id);
+    if (body.hasNonNull("schema")) {
+      cache(schemasById, id, body.get("schema").asText());
+    }
     return id;
   }
 

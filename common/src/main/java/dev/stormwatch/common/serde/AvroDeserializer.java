@@ -48,7 +48,13 @@ import org.slf4j.LoggerFactory;
 public final class AvroDeserializer<T extends IndexedRecord> implements Deserializer<T> {
 
   private static final Logger log = LoggerFactory.getLogger(AvroDeserializer.class);
-  private static final ThreadLocal<BinaryDecoder[]> DECODER = ThreadLocal.withInitial(() -> new BinaryDecoder[1]);
+  /** Per-thread decoders, re-targeted at each payload: no allocation per record. */
+  private static final ThreadLocal<Decoders> DECODERS = ThreadLocal.withInitial(Decoders::new);
+
+  private static final class Decoders {
+    BinaryDecoder binary;
+    final BoundedDecoder bounded = new BoundedDecoder();
+  }
 
   private enum Mode { GENERIC, SPECIFIC_CLASS, SPECIFIC_BY_WRITER_NAME, FROM_CONFIG }
 
@@ -137,16 +143,15 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
     }
     int id = WireFormat.schemaId(topic, data);
     ReadPlan<T> plan = plan(topic, id);
-    BinaryDecoder[] slot = DECODER.get();
+    Decoders decoders = DECODERS.get();
     try {
-      BinaryDecoder decoder = DecoderFactory.get()
-          .binaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, slot[0]);
-      slot[0] = decoder;
-      return plan.reader.read(null, decoder);
+      decoders.binary = DecoderFactory.get().binaryDecoder(
+          data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, decoders.binary);
+      return plan.reader.read(null, decoders.bounded.wrap(decoders.binary, plan.countsBounded));
     } catch (IOException | RuntimeException e) {
       // RuntimeException: Avro reports corrupt input as AvroRuntimeException, but also as
       // ArrayIndexOutOfBounds, NegativeArraySize, ClassCast... all mean "these bytes are bad".
-      slot[0] = null; // do not reuse a decoder left in an unknown state
+      decoders.binary = null; // do not reuse a decoder left in an unknown state
       throw new SerializationException("Cannot deserialize record from topic '" + topic
           + "' with schema id " + id + " (" + plan.writer.getFullName() + "): " + e, e);
     }
@@ -198,7 +203,7 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
         case SPECIFIC_BY_WRITER_NAME -> specificByWriterName(topic, id, writer);
         case FROM_CONFIG -> throw new IllegalStateException("AvroDeserializer used before configure()");
       };
-      return new ReadPlan<>(writer, reader);
+      return new ReadPlan<>(writer, reader, BoundedDecoder.everyItemTakesAByte(writer));
     } catch (org.apache.avro.AvroRuntimeException e) {
       throw new SerializationException("Cannot deserialize record from topic '" + topic
           + "' with schema id " + id + ": writer schema " + writer.getFullName()
@@ -218,5 +223,9 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
     return new SpecificDatumReader<>(writer, reader, SpecificData.getForSchema(reader));
   }
 
-  private record ReadPlan<T>(Schema writer, DatumReader<T> reader) {}
+  /**
+   * @param countsBounded whether every collection item of {@code writer} takes at least one byte,
+   *     so a block count larger than the bytes left is corrupt
+   */
+  private record ReadPlan<T>(Schema writer, DatumReader<T> reader, boolean countsBounded) {}
 }
