@@ -37,11 +37,10 @@ public final class DevStack implements AutoCloseable {
         .withBrokerPort(config.kafkaPort())
         .withControllerPort(config.controllerPort()));
     try {
-      EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(RegistryServerConfig.builder()
-          .bootstrapServers(kafka.bootstrapServers())
-          .host(config.host())
-          .port(config.registryPort())
-          .build());
+      EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(
+          RegistryServerConfig.defaults(kafka.bootstrapServers())
+              .withHost(config.host())
+              .withPort(config.registryPort()));
       log.info("Stormwatch devstack up: kafka={} registry={}", kafka.bootstrapServers(), registry.url());
       return new DevStack(kafka, registry);
     } catch (RuntimeException e) {

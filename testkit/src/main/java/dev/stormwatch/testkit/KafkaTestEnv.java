@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
+import dev.stormwatch.common.registry.SchemaRegistryConfig;
+import dev.stormwatch.common.serde.AvroSerdeConfig;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -79,6 +82,29 @@ public final class KafkaTestEnv implements AutoCloseable {
      */
     public String bootstrapServers() {
         return services.kafka().bootstrapServers();
+    }
+
+    /**
+     * The URL of the embedded Schema Registry shared by every test of this JVM (started on first
+     * use, on the shared broker).
+     *
+     * @return e.g. {@code http://127.0.0.1:PORT}
+     */
+    public String registryUrl() {
+        return services.registry().url();
+    }
+
+    /**
+     * Serde configuration for the shared registry, as Kafka clients and Streams take it:
+     * {@code schema.registry.url} and {@code auto.register.schemas=true}. Mutable; add to it.
+     *
+     * @return a new map
+     */
+    public Map<String, Object> serdeConfig() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(SchemaRegistryConfig.URL, registryUrl());
+        config.put(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS, true);
+        return config;
     }
 
     /**

@@ -5,10 +5,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.stormwatch.devstack.kafka.EmbeddedKafka;
 import dev.stormwatch.devstack.kafka.EmbeddedKafkaConfig;
 import dev.stormwatch.devstack.kafka.EmbeddedKafkaException;
+import dev.stormwatch.devstack.registry.EmbeddedSchemaRegistry;
+import dev.stormwatch.devstack.registry.RegistryServerConfig;
 
 /**
- * The services shared by every test of one JVM: the embedded broker, started lazily on first use,
- * and the sequence behind {@link KafkaTestEnv#uniqueName(String)}.
+ * The services shared by every test of one JVM: the embedded broker and the embedded Schema
+ * Registry (on that broker), each started lazily on first use, and the sequence behind
+ * {@link KafkaTestEnv#uniqueName(String)}.
  *
  * <p>Held in the root {@link org.junit.jupiter.api.extension.ExtensionContext} store by
  * {@link KafkaExtension}; JUnit closes it at the end of the run.
@@ -26,6 +29,8 @@ final class SharedTestServices implements AutoCloseable {
     // guarded by this
     private EmbeddedKafka kafka;
     private RuntimeException kafkaStartFailure;
+    private EmbeddedSchemaRegistry registry;
+    private RuntimeException registryStartFailure;
     private boolean closed;
 
     /**
@@ -52,6 +57,29 @@ final class SharedTestServices implements AutoCloseable {
         return kafka;
     }
 
+    /**
+     * The shared Schema Registry, started on the first call (after the broker, which keeps its
+     * {@code _schemas} topic).
+     *
+     * @throws IllegalStateException if it cannot start (now or on an earlier call)
+     */
+    synchronized EmbeddedSchemaRegistry registry() {
+        EmbeddedKafka broker = kafka();
+        if (registryStartFailure != null) {
+            throw new IllegalStateException("The shared test Schema Registry failed to start earlier in this JVM",
+                    registryStartFailure);
+        }
+        if (registry == null) {
+            try {
+                registry = EmbeddedSchemaRegistry.start(RegistryServerConfig.defaults(broker.bootstrapServers()));
+            } catch (RuntimeException e) {
+                registryStartFailure = e;
+                throw e;
+            }
+        }
+        return registry;
+    }
+
     /** The next value of the JVM-wide sequence that keeps generated names unique on the shared broker. */
     long nextNameSequence() {
         return nameSequence.incrementAndGet();
@@ -61,6 +89,17 @@ final class SharedTestServices implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        try {
+            if (registry != null) {
+                registry.close();
+                registry = null;
+            }
+        } finally {
+            closeKafka();
+        }
+    }
+
+    private void closeKafka() {
         if (kafka != null) {
             kafka.close();
             kafka = null;
