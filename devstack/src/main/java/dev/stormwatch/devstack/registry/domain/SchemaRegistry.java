@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The registry's rules, as in Confluent's Schema Registry: registration with compatibility checks,
@@ -21,6 +23,8 @@ import java.util.stream.Collectors;
  * that lost a race (see {@link RegistryState}) is retried on the new state.
  */
 public final class SchemaRegistry {
+
+    private static final Logger logger = LoggerFactory.getLogger(SchemaRegistry.class);
 
     /** Registration attempts before giving up when other instances keep winning the races. */
     static final int MAX_REGISTER_ATTEMPTS = 20;
@@ -82,6 +86,8 @@ public final class SchemaRegistry {
                     return id;
                 }
                 // another instance took this version or id first: drop our write, retry on the new state
+                logger.debug("Registration of subject {} version {} id {} lost to a concurrent writer; retrying",
+                        subject, version, id);
                 log.append(List.of(LogEntry.tombstone(key)));
             }
         }
