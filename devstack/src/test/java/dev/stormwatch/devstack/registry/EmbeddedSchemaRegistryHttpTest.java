@@ -53,7 +53,9 @@ class EmbeddedSchemaRegistryHttpTest {
 
     @AfterEach
     void stopRegistry() {
-        registry.close();
+        if (registry != null) {
+            registry.close();
+        }
     }
 
     private static void assertError(Answer answer, int status, int errorCode) {

@@ -181,7 +181,12 @@ class EmbeddedSchemaRegistryReplicationTest {
                     }
                 }
                 // the shared subject holds every shared schema exactly once
-                assertThat(clients.get(0).get("/subjects/shared-value/versions").json()).hasSize(2 * perWriter);
+                assertThat(clients.get(0).get("/subjects/shared-value/versions").json()).as(() -> {
+                    StringBuilder all = new StringBuilder();
+                    clients.get(0).get("/subjects/shared-value/versions").json().forEach(v -> all.append(
+                            clients.get(0).get("/subjects/shared-value/versions/" + v.asInt()).text()).append('\n'));
+                    return all.toString();
+                }).hasSize(2 * perWriter);
             } finally {
                 pool.shutdownNow();
             }

@@ -3,7 +3,6 @@ package dev.stormwatch.devstack.registry.domain;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -23,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>a subject version is taken by the first registration (claim) written for it;</li>
  *   <li>an id is bound to one schema: a registration giving a bound id to another schema is ignored;</li>
- *   <li>a schema has one id: a registration giving a known schema another id is ignored.</li>
+ *   <li>a schema has one id: a registration giving a known schema another id is ignored;</li>
+ *   <li>a subject holds a schema in at most one live version: registering it again is ignored.</li>
  * </ul>
  * A writer sees whether its write won by reading its claim back after the append.
  *
@@ -104,6 +104,10 @@ public final class RegistryState {
             return Outcome.APPLIED;
         }
         SchemaIdentity identity = incoming.identity();
+        if (!incoming.deleted() && versions != null && versions.values().stream()
+                .anyMatch(v -> !v.deleted() && v.identity().equals(identity))) {
+            return Outcome.IGNORED; // the subject already holds this schema in a live version
+        }
         SchemaIdentity boundToId = schemaById.get(incoming.id());
         if (boundToId != null && !boundToId.equals(identity)) {
             return Outcome.IGNORED; // the id already names another schema
@@ -240,8 +244,4 @@ public final class RegistryState {
         return out.toString();
     }
 
-    /** Every distinct subject holding any version, for diagnostics. */
-    synchronized Set<String> allSubjectNames() {
-        return new LinkedHashSet<>(subjects.keySet());
-    }
 }

@@ -56,6 +56,10 @@ public final class SchemaRegistry {
         synchronized (writeLock) {
             for (int attempt = 0; attempt < MAX_REGISTER_ATTEMPTS; attempt++) {
                 requireWritable(subject);
+                // Read the version first: the reader thread applies records concurrently, and anything
+                // it applies after this point takes this version or a later one, so our write then
+                // conflicts and is retried instead of duplicating a schema it did not see yet.
+                int version = state.highestVersion(subject) + 1;
                 Candidate candidate = candidate(request);
                 for (StoredVersion live : state.versions(subject, false)) {
                     if (live.identity().equals(candidate.identity())) {
@@ -73,7 +77,6 @@ public final class SchemaRegistry {
                 }
                 int id = state.idOf(candidate.identity()).orElse(state.maxId() + 1);
                 requireMatchingId(request, id);
-                int version = state.highestVersion(subject) + 1;
                 if (request.version() != null && request.version() > 0 && request.version() != version) {
                     throw new RegistryException(ErrorCode.OPERATION_NOT_PERMITTED,
                             "Overwrite new schema version " + request.version() + " is not permitted.");

@@ -40,6 +40,8 @@ public final class RegistryHttpApi {
     public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
     private static final Logger log = LoggerFactory.getLogger(RegistryHttpApi.class);
+    /** How much of an oversized body is read and dropped before answering 413. */
+    private static final long MAX_DRAIN_BYTES = 64L * 1024 * 1024;
 
     private final SchemaRegistry registry;
     private final long maxBodyBytes;
@@ -197,22 +199,18 @@ public final class RegistryHttpApi {
     }
 
     private JsonNode body(Context ctx) throws IOException {
-        String declared = ctx.header("Content-Length");
-        if (declared != null) {
-            try {
-                if (Long.parseLong(declared.trim()) > maxBodyBytes) {
-                    throw tooLarge();
-                }
-            } catch (NumberFormatException e) {
-                throw new BadRequest(ErrorCode.BAD_REQUEST, "Invalid Content-Length");
-            }
-        }
         byte[] bytes;
         try (InputStream in = ctx.bodyInputStream()) {
             bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
-        }
-        if (bytes.length > maxBodyBytes) {
-            throw tooLarge();
+            if (bytes.length > maxBodyBytes) {
+                // read (and drop) a bounded rest, so that the client, still sending, gets the answer
+                long drained = 0;
+                byte[] sink = new byte[64 * 1024];
+                for (int n; drained < MAX_DRAIN_BYTES && (n = in.read(sink)) > 0; ) {
+                    drained += n;
+                }
+                throw tooLarge();
+            }
         }
         if (bytes.length == 0) {
             return json.nullNode();

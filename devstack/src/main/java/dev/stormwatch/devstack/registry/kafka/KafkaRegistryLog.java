@@ -33,6 +33,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -117,15 +118,17 @@ public final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
                     throw e;
                 }
             }
-            TopicDescription description = admin.describeTopics(List.of(config.topic())).allTopicNames()
-                    .get(millis, TimeUnit.MILLISECONDS).get(config.topic());
+            long deadline = System.nanoTime() + config.timeout().toNanos();
+            // a topic just created may not be known to the broker yet: retry retriable errors until the deadline
+            TopicDescription description = retrying(deadline, () -> admin.describeTopics(List.of(config.topic()))
+                    .allTopicNames().get(millis, TimeUnit.MILLISECONDS).get(config.topic()));
             if (description.partitions().size() != 1) {
                 throw new IllegalStateException("Schema registry topic " + config.topic() + " has "
                         + description.partitions().size() + " partitions; it must have exactly 1");
             }
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, config.topic());
-            Config topicConfig = admin.describeConfigs(List.of(resource)).all()
-                    .get(millis, TimeUnit.MILLISECONDS).get(resource);
+            Config topicConfig = retrying(deadline, () -> admin.describeConfigs(List.of(resource)).all()
+                    .get(millis, TimeUnit.MILLISECONDS).get(resource));
             String policy = topicConfig.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
             if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT) || policy.contains(TopicConfig.CLEANUP_POLICY_DELETE)) {
                 log.warn("Schema registry topic {} has cleanup.policy={}; it should be compact only, or schemas may be lost",
@@ -137,6 +140,28 @@ public final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Could not prepare schema registry topic " + config.topic()
                     + " on " + config.bootstrapServers(), e);
+        }
+    }
+
+    /** A step of topic preparation that Kafka may answer with a retriable error. */
+    private interface AdminCall<T> {
+        T call() throws InterruptedException, ExecutionException, TimeoutException;
+    }
+
+    /** Runs {@code call}, retrying with a short backoff while it fails retriably and the deadline allows. */
+    private static <T> T retrying(long deadline, AdminCall<T> call)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long backoffMillis = 50;
+        while (true) {
+            try {
+                return call.call();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() + backoffMillis * 1_000_000 > deadline) {
+                    throw e;
+                }
+            }
+            Thread.sleep(backoffMillis);
+            backoffMillis = Math.min(1_000, backoffMillis * 2);
         }
     }
 

@@ -35,6 +35,17 @@ class RegistryStateTest {
     }
 
     @Test
+    void a_subject_holds_a_schema_in_one_live_version_only() {
+        state.apply(schema("s", 1, "a", 1, "\"int\"", false));
+        // a writer that did not see version 1 yet registers the same schema again as version 2
+        assertThat(state.apply(schema("s", 2, "b", 1, "\"int\"", false))).isEqualTo(RegistryState.Outcome.IGNORED);
+        // once version 1 is soft-deleted, registering it again is a new version
+        state.apply(schema("s", 1, "a", 1, "\"int\"", true));
+        assertThat(state.apply(schema("s", 2, "c", 1, "\"int\"", false))).isEqualTo(RegistryState.Outcome.APPLIED);
+        assertThat(state.versions("s", true)).extracting(StoredVersion::version).containsExactly(1, 2);
+    }
+
+    @Test
     void a_compacted_log_that_kept_only_the_deleted_flag_still_restores_the_version() {
         state.apply(schema("s", 1, "a", 5, "\"int\"", true));
         assertThat(state.versions("s", true)).singleElement().matches(StoredVersion::deleted);
