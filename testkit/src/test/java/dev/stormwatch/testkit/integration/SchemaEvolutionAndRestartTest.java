@@ -118,7 +118,7 @@ class SchemaEvolutionAndRestartTest {
       assertThat(client.testCompatibility(subject, incompatible.toString()).compatible()).isFalse();
       assertThatThrownBy(() -> client.register(subject, incompatible.toString(), false))
           .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-            assertThat(e.httpStatus()).isEqualTo(409);
+            assertThat(e.httpStatus()).hasValue(409);
             assertThat(e.isIncompatible()).isTrue();
           });
     }
