@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,9 +22,11 @@ import dev.stormwatch.common.serde.AvroSerdeConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -32,6 +35,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.StreamsConfig;
 import org.awaitility.Awaitility;
 
 /**
@@ -182,6 +186,30 @@ public final class KafkaTestEnv implements AutoCloseable {
     }
 
     /**
+     * Fresh Kafka Streams settings for an application on the shared broker: {@code exactly_once_v2},
+     * {@link #stateDir()} as state directory, explicit internal resource naming enforced, no record
+     * cache (every input record yields its output at once), a 100 ms commit interval so
+     * read_committed output shows up quickly, one stream thread, and the consumer starting at the
+     * earliest offset.
+     *
+     * @param applicationId the application id, usually from {@link #uniqueName(String)}
+     * @return new mutable properties the caller may change
+     */
+    public Properties streamsProps(String applicationId) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir().toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return props;
+    }
+
+    /**
      * Fresh consumer settings: the shared broker, byte-array deserializers, a unique group id,
      * {@code auto.offset.reset=earliest}, {@code isolation.level=read_committed} and no
      * auto-commit.
@@ -297,6 +325,54 @@ public final class KafkaTestEnv implements AutoCloseable {
                 consumer.poll(remaining.compareTo(MAX_POLL) < 0 ? remaining : MAX_POLL).forEach(records::add);
             }
             return records;
+        }
+    }
+
+    /**
+     * Waits until consumer group {@code groupId} (a Kafka Streams application id) has committed
+     * every partition of {@code topic} up to its current end: the application has processed, and
+     * under exactly-once committed the output of, everything written to the topic so far. After
+     * this, a read_committed read of its output is complete.
+     *
+     * @param groupId  the consumer group or Streams application id
+     * @param topic    an input topic of the group
+     * @param deadline how long to wait at most
+     * @throws org.awaitility.core.ConditionTimeoutException if it has not caught up in time
+     */
+    public void awaitCommitted(String groupId, String topic, Duration deadline) {
+        long deadlineNanos = System.nanoTime() + deadline.toNanos();
+        Map<TopicPartition, Long> ends = endOffsets(topic, deadline);
+        Awaitility.await(groupId + " to commit " + topic + " up to " + ends)
+                .atMost(deadline)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    Map<TopicPartition, OffsetAndMetadata> committed = adminClient()
+                            .listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()
+                            .get(atLeastOneMilli(remaining(deadlineNanos)).toMillis(), TimeUnit.MILLISECONDS);
+                    // an empty partition has nothing to commit: Streams never commits an offset for it
+                    return ends.entrySet().stream().allMatch(end -> end.getValue() == 0
+                            || committed.get(end.getKey()) != null
+                            && committed.get(end.getKey()).offset() >= end.getValue());
+                });
+    }
+
+    private Map<TopicPartition, Long> endOffsets(String topic, Duration deadline) {
+        try {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            adminClient().describeTopics(List.of(topic)).allTopicNames()
+                    .get(deadline.toMillis(), TimeUnit.MILLISECONDS).get(topic).partitions()
+                    .forEach(info -> latest.put(new TopicPartition(topic, info.partition()), OffsetSpec.latest()));
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            adminClient().listOffsets(latest).all().get(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((tp, info) -> ends.put(tp, info.offset()));
+            return ends;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot read the end offsets of " + topic, e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("No end offsets of " + topic + " within " + deadline, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading the end offsets of " + topic, e);
         }
     }
 

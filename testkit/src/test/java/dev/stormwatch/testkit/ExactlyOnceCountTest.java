@@ -73,7 +73,7 @@ class ExactlyOnceCountTest {
 
         produceInterleaved(kafka, input, expectedCounts);
 
-        Properties props = streamsProps(kafka, applicationId);
+        Properties props = kafka.streamsProps(applicationId);
         try (KafkaStreams streams = new KafkaStreams(countPerKey(input, output, props), props)) {
             streams.setUncaughtExceptionHandler(e -> {
                 LOG.error("Stream thread of {} died", applicationId, e);
@@ -85,7 +85,7 @@ class ExactlyOnceCountTest {
                     kafka.consumeUntil(output, inputCount, DEADLINE, new StringDeserializer(), new LongDeserializer());
             assertThat(firstRead).hasSize(inputCount);
 
-            awaitInputFullyCommitted(kafka, applicationId, input);
+            kafka.awaitCommitted(applicationId, input, DEADLINE);
             List<ConsumerRecord<String, Long>> all =
                     kafka.consumeAll(output, DEADLINE, new StringDeserializer(), new LongDeserializer());
 
@@ -143,20 +143,6 @@ class ExactlyOnceCountTest {
         }
     }
 
-    private static Properties streamsProps(KafkaTestEnv kafka, String applicationId) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(StreamsConfig.STATE_DIR_CONFIG, kafka.stateDir().toString());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-        // No record cache: every input record yields exactly one output record.
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        return props;
-    }
-
     /** Sends the records round-robin over the keys, so the keys' records interleave. */
     private static void produceInterleaved(KafkaTestEnv kafka, String topic, Map<String, Long> counts) {
         Map<String, Object> props = kafka.producerProps();
@@ -178,32 +164,5 @@ class ExactlyOnceCountTest {
             }
             producer.commitTransaction();
         }
-    }
-
-    /** Waits until the application's group has committed the input's end offsets: all input is processed. */
-    private static void awaitInputFullyCommitted(KafkaTestEnv kafka, String applicationId, String input)
-            throws Exception {
-        List<TopicPartition> partitions = kafka.adminClient().describeTopics(List.of(input)).allTopicNames()
-                .get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS).get(input).partitions().stream()
-                .map(info -> new TopicPartition(input, info.partition()))
-                .toList();
-        Map<TopicPartition, OffsetSpec> latest = partitions.stream()
-                .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = kafka.adminClient()
-                .listOffsets(latest).all().get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-
-        Awaitility.await("input offsets committed by " + applicationId)
-                .atMost(DEADLINE)
-                .pollInterval(Duration.ofMillis(100))
-                .untilAsserted(() -> {
-                    Map<TopicPartition, OffsetAndMetadata> committed = kafka.adminClient()
-                            .listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata()
-                            .get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-                    for (TopicPartition tp : partitions) {
-                        assertThat(committed.get(tp)).as("committed offset of %s", tp).isNotNull();
-                        assertThat(committed.get(tp).offset()).as("committed offset of %s", tp)
-                                .isEqualTo(ends.get(tp).offset());
-                    }
-                });
     }
 }

@@ -1,13 +1,7 @@
 package dev.stormwatch.common.serde;
 
-import dev.stormwatch.common.registry.RestSchemaRegistryClient;
 import dev.stormwatch.common.registry.SchemaRegistryClient;
-import dev.stormwatch.common.registry.SchemaRegistryConfig;
-import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Generated Avro classes in the Confluent wire format. The reader schema is the class's schema,
@@ -19,10 +13,7 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * @param <T> the generated class
  */
-public final class SpecificAvroSerde<T extends SpecificRecord> implements Serde<T> {
-
-  private final AvroSerializer<T> serializer;
-  private final AvroDeserializer<T> deserializer;
+public final class SpecificAvroSerde<T extends SpecificRecord> extends AvroSerde<T> {
 
   /** For Kafka's reflective instantiation; reads into the class named by the writer schema. */
   public SpecificAvroSerde() {
@@ -31,13 +22,11 @@ public final class SpecificAvroSerde<T extends SpecificRecord> implements Serde<
 
   /** Unconfigured, reading into {@code type}; {@link #configure} creates the registry client. */
   public SpecificAvroSerde(Class<T> type) {
-    this.serializer = new AvroSerializer<>();
-    this.deserializer = AvroDeserializer.specific(type);
+    super(new AvroSerializer<>(), AvroDeserializer.specific(type));
   }
 
   private SpecificAvroSerde(AvroSerializer<T> serializer, AvroDeserializer<T> deserializer) {
-    this.serializer = serializer;
-    this.deserializer = deserializer;
+    super(serializer, deserializer);
   }
 
   /** A ready serde for {@code type} using {@code client}, which the caller keeps owning. */
@@ -45,33 +34,5 @@ public final class SpecificAvroSerde<T extends SpecificRecord> implements Serde<
       Class<T> type, SchemaRegistryClient client, AvroSerdeConfig config, boolean isKey) {
     return new SpecificAvroSerde<>(new AvroSerializer<>(client, config, isKey),
         AvroDeserializer.specific(type, client, config, isKey));
-  }
-
-  @Override
-  public void configure(Map<String, ?> configs, boolean isKey) {
-    // one client (and one set of caches) for both directions; the deserializer closes it
-    SchemaRegistryClient shared = serializer.hasClient() ? null
-        : new RestSchemaRegistryClient(SchemaRegistryConfig.fromMap(configs));
-    serializer.configure(configs, isKey, shared);
-    deserializer.configure(configs, isKey, shared);
-    if (shared != null) {
-      serializer.disownClient();
-    }
-  }
-
-  @Override
-  public Serializer<T> serializer() {
-    return serializer;
-  }
-
-  @Override
-  public Deserializer<T> deserializer() {
-    return deserializer;
-  }
-
-  @Override
-  public void close() {
-    serializer.close();
-    deserializer.close();
   }
 }

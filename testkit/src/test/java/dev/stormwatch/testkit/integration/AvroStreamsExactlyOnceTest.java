@@ -69,7 +69,7 @@ class AvroStreamsExactlyOnceTest {
           alert("fp-a", "checkout", AlertStatus.FIRING, t0.plusSeconds(30)),
           alert("fp-a", "checkout", AlertStatus.RESOLVED, t0.plusSeconds(90))));
 
-      Properties props = streamsProps(kafka, appId);
+      Properties props = kafka.streamsProps(appId);
       try (KafkaStreams streams = new KafkaStreams(topology(input, output, props, kafka.serdeConfig()), props)) {
         streams.setUncaughtExceptionHandler(e -> StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
         streams.start();
@@ -86,7 +86,8 @@ class AvroStreamsExactlyOnceTest {
         assertThat(b.getStartsAt()).isEqualTo(t0.plusSeconds(5));
         assertThat(b.getLabels()).containsEntry("service", "cart");
 
-        // the app's read_committed output is complete: no duplicates after the last record
+        // once the app has committed all its input, its read_committed output holds nothing more
+        kafka.awaitCommitted(appId, input, DEADLINE);
         assertThat(kafka.consumeAll(output, DEADLINE, new StringDeserializer(), serde.deserializer())).hasSize(4);
       }
 
@@ -131,19 +132,6 @@ class AvroStreamsExactlyOnceTest {
       store.put(record.key(), merged);
       context.forward(record.withValue(merged));
     }
-  }
-
-  private static Properties streamsProps(KafkaTestEnv kafka, String appId) {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, kafka.stateDir().toString());
-    props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-    props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
-    return props;
   }
 
   private static void produce(KafkaTestEnv kafka, String topic, SpecificAvroSerde<AlertEvent> serde,
