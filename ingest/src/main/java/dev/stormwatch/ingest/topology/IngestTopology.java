@@ -1,0 +1,134 @@
+package dev.stormwatch.ingest.topology;
+
+import dev.stormwatch.avro.AlertEvent;
+import dev.stormwatch.common.kafka.Topics;
+import dev.stormwatch.ingest.normalize.Normalized;
+import dev.stormwatch.ingest.normalize.Normalizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The ingest topology, built by a pure factory (no I/O, no threads): each raw topic through its
+ * source's step into {@code alerts.normalized} (AlertEvents keyed by fingerprint), rejected input
+ * into the dead-letter topic with the reason. Every node has a stable name: renaming one is a
+ * migration.
+ */
+public final class IngestTopology {
+
+  /** The app's name, on metrics and dead letters. */
+  public static final String APP = "ingest";
+
+  private IngestTopology() {
+  }
+
+  /** Adapts a {@link Normalizer} to a {@link RawStep} keyed by fingerprint. */
+  static RawStep<AlertEvent> alertsOf(Normalizer normalizer) {
+    return raw -> {
+      Normalized normalized = normalizer.normalize(raw);
+      if (normalized instanceof Normalized.Rejected rejected) {
+        return RawStep.Result.rejected(rejected.reason(), rejected.cause());
+      }
+      return RawStep.Result.of(((Normalized.Events) normalized).events().stream()
+          .map(e -> new RawStep.Keyed<>(e.getFingerprint(), e)).toList());
+    };
+  }
+
+  /**
+   * Reads {@code topic} as bytes, runs {@code step} on every record, and returns the values it
+   * yields; its dead letters go into {@code deadLetters}.
+   */
+  static <T> KStream<String, T> rawSource(StreamsBuilder builder, String source, String topic, RawStep<T> step,
+                                          IngestMetrics metrics, List<KStream<byte[], byte[]>> deadLetters) {
+    Map<String, KStream<String, Routed<T>>> branches = builder
+        .stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-raw-" + source))
+        .process(() -> new RawProcessor<>(source, step, metrics), Named.as("normalize-" + source))
+        .split(Named.as("route-" + source + "-"))
+        .branch((key, routed) -> routed instanceof Routed.Ok<T>, Branched.as("ok"))
+        .defaultBranch(Branched.as("dead"));
+    deadLetters.add(branches.get("route-" + source + "-dead")
+        .process(DeadLetterProcessor<T>::new, Named.as("dead-letter-" + source)));
+    return branches.get("route-" + source + "-ok")
+        .mapValues(routed -> ((Routed.Ok<T>) routed).value(), Named.as("unwrap-" + source));
+  }
+
+  /** Counts written events (and unknown services) per source on their way out. */
+  static KStream<String, AlertEvent> counted(KStream<String, AlertEvent> events, String source, IngestMetrics metrics) {
+    return events.peek((key, event) -> {
+      metrics.events(source).increment();
+      if ("unknown".equals(event.getService())) {
+        metrics.unknownService(source).increment();
+      }
+    }, Named.as("count-" + source));
+  }
+
+  /**
+   * The topology for the given steps.
+   *
+   * @param topics     topic names
+   * @param prometheus Prometheus API and Alertmanager webhook payloads to AlertEvents
+   * @param sentry     Sentry webhooks to AlertEvents
+   * @param logs       adds the log pipeline: given the builder, the raw logs step wiring and the
+   *                   dead-letter list, returns the log-derived alerts
+   * @param alertSerde the AlertEvent serde (Confluent wire format, registry-backed)
+   * @param metrics    ingest's meters
+   */
+  public static Topology build(Topics topics, Normalizer prometheus, Normalizer sentry, LogPipeline logs,
+                               Serde<AlertEvent> alertSerde, IngestMetrics metrics) {
+    StreamsBuilder builder = new StreamsBuilder();
+    List<KStream<byte[], byte[]>> deadLetters = new ArrayList<>();
+
+    KStream<String, AlertEvent> fromPrometheus = counted(rawSource(builder, "prometheus", topics.rawPrometheus(),
+        alertsOf(prometheus), metrics, deadLetters), "prometheus", metrics);
+    KStream<String, AlertEvent> fromSentry = counted(rawSource(builder, "sentry", topics.rawSentry(),
+        alertsOf(sentry), metrics, deadLetters), "sentry", metrics);
+    KStream<String, AlertEvent> fromLogs = counted(logs.addTo(builder, topics.rawLogs(), metrics, deadLetters),
+        "logs", metrics);
+
+    fromPrometheus
+        .merge(fromSentry, Named.as("merge-sentry"))
+        .merge(fromLogs, Named.as("merge-logs"))
+        .to(topics.normalized(), Produced.with(Serdes.String(), alertSerde).withName("write-normalized"));
+
+    KStream<byte[], byte[]> dead = deadLetters.get(0);
+    for (int i = 1; i < deadLetters.size(); i++) {
+      dead = dead.merge(deadLetters.get(i), Named.as("merge-dead-letters-" + i));
+    }
+    dead.to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("write-dead-letters"));
+    return builder.build();
+  }
+
+  /** The log part of the topology: raw logs to parsed entries to rule-derived alerts. */
+  @FunctionalInterface
+  public interface LogPipeline {
+    KStream<String, AlertEvent> addTo(StreamsBuilder builder, String rawLogsTopic, IngestMetrics metrics,
+                                      List<KStream<byte[], byte[]>> deadLetters);
+  }
+
+  /** Turns a {@link Routed.Dead} into the dead-letter record: original key, kept bytes, headers with the reason. */
+  static final class DeadLetterProcessor<T>
+      implements org.apache.kafka.streams.processor.api.Processor<String, Routed<T>, byte[], byte[]> {
+    private org.apache.kafka.streams.processor.api.ProcessorContext<byte[], byte[]> context;
+
+    @Override
+    public void init(org.apache.kafka.streams.processor.api.ProcessorContext<byte[], byte[]> context) {
+      this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, Routed<T>> record) {
+      Routed.Dead<T> dead = (Routed.Dead<T>) record.value();
+      context.forward(new Record<>(dead.key(), dead.value(), record.timestamp(), dead.headers()));
+    }
+  }
+}
