@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 
 import dev.stormwatch.ingest.raw.RawHeaders;
 
@@ -141,10 +142,12 @@ final class PayloadValidator {
    * is a Loki push body; its log lines ({@code streams[].values[]}) are counted.
    */
   Result logsJson(byte[] body) throws InvalidPayload {
+    int documentLine = 0;
     try (JsonParser p = json.createParser(body)) {
       int documents = 0;
       int lokiEntries = -1;
       for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        documentLine = p.currentTokenLocation().getLineNr();
         if (documents == 0 && t == JsonToken.START_OBJECT) {
           lokiEntries = scanFirstObject(p);
         } else {
@@ -159,6 +162,10 @@ final class PayloadValidator {
         return new Result(RawHeaders.FORMAT_LOKI_PUSH, lokiEntries);
       }
       return new Result(RawHeaders.FORMAT_LOGS_NDJSON, documents);
+    } catch (JsonEOFException e) {
+      // the body ended inside a document: the bad line is where that document started
+      throw new InvalidPayload("line " + Math.max(1, documentLine) + ": not valid JSON: the document starting there"
+          + " is incomplete (" + detail(e) + ")");
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       String line = at == null || at.getLineNr() < 1 ? "" : "line " + at.getLineNr() + ": ";
