@@ -98,8 +98,12 @@ public final class Gateway implements AutoCloseable {
 
   private static final int HTTP_MAX_THREADS = 200;
   private static final int HTTP_MIN_THREADS = 8;
-  /** Default {@code linger.ms}: a little batching at high rates, no visible delay at low ones. */
-  private static final String DEFAULT_LINGER_MS = "5";
+  /**
+   * Default {@code linger.ms}: 0. Every HTTP client waits for its own acknowledgement, so lingering
+   * adds its full value to every request's latency (measured: 5 ms cut a single client's rate to a
+   * quarter). Records still batch under load, while earlier requests to the broker are in flight.
+   */
+  private static final String DEFAULT_LINGER_MS = "0";
   /** Default {@code batch.size}: a few 100-alert bodies per batch. */
   private static final String DEFAULT_BATCH_SIZE = String.valueOf(256 * 1024);
   /** Default {@code compression.type}: JSON shrinks several-fold at little CPU cost. */
