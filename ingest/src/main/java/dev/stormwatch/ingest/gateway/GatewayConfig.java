@@ -271,55 +271,102 @@ public record GatewayConfig(String host, int port, int maxBodyBytes, Map<String,
     private Builder() {
     }
 
-    /** @param value the bind address @return this */
+    /**
+     * Sets the bind address.
+     *
+     * @param value the bind address
+     * @return this
+     */
     public Builder host(String value) {
       this.host = value;
       return this;
     }
 
-    /** @param value the port, 0 for a free one @return this */
+    /**
+     * Sets the port, 0 for a free one.
+     *
+     * @param value the port, 0 for a free one
+     * @return this
+     */
     public Builder port(int value) {
       this.port = value;
       return this;
     }
 
-    /** @param value the body limit in bytes @return this */
+    /**
+     * Sets the body limit in bytes.
+     *
+     * @param value the body limit in bytes
+     * @return this
+     */
     public Builder maxBodyBytes(int value) {
       this.maxBodyBytes = value;
       return this;
     }
 
-    /** @param key a producer property @param value its value @return this */
+    /**
+     * Sets one Kafka producer property.
+     *
+     * @param key a producer property
+     * @param value its value
+     * @return this
+     */
     public Builder kafka(String key, String value) {
       this.kafka.put(key, value);
       return this;
     }
 
-    /** @param value the topic catalogue @return this */
+    /**
+     * Sets the topic catalogue.
+     *
+     * @param value the topic catalogue
+     * @return this
+     */
     public Builder topics(Topics value) {
       this.topics = value;
       return this;
     }
 
-    /** @param value the produce timeout @return this */
+    /**
+     * Sets the produce timeout.
+     *
+     * @param value the produce timeout
+     * @return this
+     */
     public Builder produceTimeout(Duration value) {
       this.produceTimeout = value;
       return this;
     }
 
-    /** @param value the Retry-After of a 503 @return this */
+    /**
+     * Sets the Retry-After of a 503.
+     *
+     * @param value the Retry-After of a 503
+     * @return this
+     */
     public Builder retryAfter(Duration value) {
       this.retryAfter = value;
       return this;
     }
 
-    /** @param endpoint the endpoint @param value its authentication @return this */
+    /**
+     * Sets the authentication of one endpoint.
+     *
+     * @param endpoint the endpoint
+     * @param value its authentication
+     * @return this
+     */
     public Builder auth(Endpoint endpoint, EndpointAuth value) {
       this.auth.put(endpoint, value);
       return this;
     }
 
-    /** @param value the Sentry client secret, or null for none @return this */
+    /**
+     * Sets the Sentry client secret, or null for none.
+     *
+     * @param value the Sentry client secret, or null for none
+     * @return this
+     */
     public Builder sentryClientSecret(String value) {
       this.sentryClientSecret = value;
       return this;

@@ -11,7 +11,7 @@ final class Rejection extends Exception {
   private static final long serialVersionUID = 1L;
 
   private final int status;
-  private final transient Outcome outcome;
+  private final Outcome outcome;
   private final String challenge;
 
   private Rejection(int status, Outcome outcome, String reason, String challenge) {
