@@ -32,7 +32,6 @@ import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -798,9 +797,7 @@ public final class LogParser {
       return;
     }
     if (node.isObject() && depth < MAX_FLATTEN_DEPTH) {
-      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> field = fields.next();
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
         if (field.getKey().isEmpty()) {
           continue; // Fluent Bit 1.9.0 wrote a duplicate timestamp under "" (fluent-bit#5097)
         }

@@ -309,7 +309,8 @@ class LogAlertsTopologyTest {
 
   private double metric(String name) {
     for (Map.Entry<MetricName, ? extends Metric> e : driver.metrics().entrySet()) {
-      if (e.getKey().name().equals(name) && e.getKey().group().contains(LogAlertProcessor.METRIC_SCOPE)) {
+      String group = "stream-" + LogAlertProcessor.METRIC_SCOPE + "-metrics";
+      if (e.getKey().name().equals(name) && e.getKey().group().equals(group)) {
         return ((Number) e.getValue().metricValue()).doubleValue();
       }
     }
