@@ -2,8 +2,17 @@ package dev.stormwatch.ingest.topology;
 
 import dev.stormwatch.avro.AlertEvent;
 import dev.stormwatch.common.kafka.Topics;
+import dev.stormwatch.ingest.IngestConfig;
+import dev.stormwatch.ingest.logs.LogAlerts;
+import dev.stormwatch.ingest.logs.LogEntry;
+import dev.stormwatch.ingest.logs.LogParseResult;
+import dev.stormwatch.ingest.logs.LogParser;
+import dev.stormwatch.ingest.normalize.NormalizeConfig;
 import dev.stormwatch.ingest.normalize.Normalized;
 import dev.stormwatch.ingest.normalize.Normalizer;
+import dev.stormwatch.ingest.normalize.prometheus.PrometheusNormalizer;
+import dev.stormwatch.ingest.normalize.sentry.SentryNormalizer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,28 +81,46 @@ public final class IngestTopology {
     }, Named.as("count-" + source));
   }
 
+  /** Adapts the {@link LogParser} to a {@link RawStep}: entries keyed by service, rejected parts with their text. */
+  static RawStep<LogEntry> entriesOf(LogParser parser) {
+    return raw -> {
+      LogParseResult parsed = parser.parse(raw);
+      return new RawStep.Result<>(
+          parsed.entries().stream().map(e -> new RawStep.Keyed<>(e.service(), e)).toList(),
+          parsed.rejects().stream().map(r -> new RawStep.Rejection(r.reason(), null, partOf(r))).toList());
+    };
+  }
+
+  /** The rejected text as the dead letter's value; null (the whole record) when the text was cut short. */
+  private static byte[] partOf(LogParseResult.Reject reject) {
+    if (reject.text() == null || reject.text().length() >= LogParseResult.Reject.MAX_TEXT_CHARS) {
+      return null;
+    }
+    return reject.text().getBytes(StandardCharsets.UTF_8);
+  }
+
   /**
-   * The topology for the given steps.
+   * The ingest topology.
    *
+   * @param config     what to normalize how (service resolution, scales, log format and rules)
    * @param topics     topic names
-   * @param prometheus Prometheus API and Alertmanager webhook payloads to AlertEvents
-   * @param sentry     Sentry webhooks to AlertEvents
-   * @param logs       adds the log pipeline: given the builder, the raw logs step wiring and the
-   *                   dead-letter list, returns the log-derived alerts
    * @param alertSerde the AlertEvent serde (Confluent wire format, registry-backed)
    * @param metrics    ingest's meters
    */
-  public static Topology build(Topics topics, Normalizer prometheus, Normalizer sentry, LogPipeline logs,
-                               Serde<AlertEvent> alertSerde, IngestMetrics metrics) {
+  public static Topology build(IngestConfig config, Topics topics, Serde<AlertEvent> alertSerde,
+                               IngestMetrics metrics) {
     StreamsBuilder builder = new StreamsBuilder();
     List<KStream<byte[], byte[]>> deadLetters = new ArrayList<>();
+    NormalizeConfig normalize = config.normalize();
 
     KStream<String, AlertEvent> fromPrometheus = counted(rawSource(builder, "prometheus", topics.rawPrometheus(),
-        alertsOf(prometheus), metrics, deadLetters), "prometheus", metrics);
+        alertsOf(new PrometheusNormalizer(normalize)), metrics, deadLetters), "prometheus", metrics);
     KStream<String, AlertEvent> fromSentry = counted(rawSource(builder, "sentry", topics.rawSentry(),
-        alertsOf(sentry), metrics, deadLetters), "sentry", metrics);
-    KStream<String, AlertEvent> fromLogs = counted(logs.addTo(builder, topics.rawLogs(), metrics, deadLetters),
-        "logs", metrics);
+        alertsOf(new SentryNormalizer(normalize)), metrics, deadLetters), "sentry", metrics);
+    LogParser parser = new LogParser(normalize.serviceResolver(), normalize.scales(), config.plainLogPattern());
+    KStream<String, LogEntry> entries = rawSource(builder, "logs", topics.rawLogs(), entriesOf(parser), metrics,
+        deadLetters);
+    KStream<String, AlertEvent> fromLogs = counted(LogAlerts.addTo(entries, config.logRules()), "logs", metrics);
 
     fromPrometheus
         .merge(fromSentry, Named.as("merge-sentry"))
@@ -106,13 +133,6 @@ public final class IngestTopology {
     }
     dead.to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("write-dead-letters"));
     return builder.build();
-  }
-
-  /** The log part of the topology: raw logs to parsed entries to rule-derived alerts. */
-  @FunctionalInterface
-  public interface LogPipeline {
-    KStream<String, AlertEvent> addTo(StreamsBuilder builder, String rawLogsTopic, IngestMetrics metrics,
-                                      List<KStream<byte[], byte[]>> deadLetters);
   }
 
   /** Turns a {@link Routed.Dead} into the dead-letter record: original key, kept bytes, headers with the reason. */
