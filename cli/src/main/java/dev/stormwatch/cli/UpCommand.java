@@ -1,6 +1,5 @@
 package dev.stormwatch.cli;
 
-import dev.stormwatch.devstack.DevStack;
 import dev.stormwatch.devstack.DevStackConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,13 +18,13 @@ import picocli.CommandLine.Option;
     name = "up",
     mixinStandardHelpOptions = true,
     description = {
-        "Start Stormwatch on the embedded default: a real KRaft Kafka broker and the embedded Schema Registry,",
-        "with data kept under the data dir. Runs until Ctrl-C or SIGTERM."},
+        "Start Stormwatch on the embedded default: a real KRaft Kafka broker, the embedded Schema Registry,",
+        "the HTTP gateway and the ingest app, with data kept under the data dir. Runs until Ctrl-C or SIGTERM."},
     footer = {
         "",
         "Examples:",
         "  ./stormwatch up",
-        "  ./stormwatch up --data-dir /var/lib/stormwatch --kafka-port 19092 --registry-port 18081",
+        "  ./stormwatch up --data-dir /var/lib/stormwatch --kafka-port 19092 --registry-port 18081 --gateway-port 19095",
         "  STORMWATCH_DATA_DIR=/tmp/sw ./stormwatch up"})
 public final class UpCommand implements Callable<Integer> {
 
@@ -49,6 +48,10 @@ public final class UpCommand implements Callable<Integer> {
       description = "Schema Registry HTTP port; 0 picks a free one (env STORMWATCH_REGISTRY_PORT; default: ${DEFAULT-VALUE}).")
   int registryPort;
 
+  @Option(names = "--gateway-port", defaultValue = "${env:STORMWATCH_GATEWAY_PORT:-9095}",
+      description = "HTTP gateway port; 0 picks a free one (env STORMWATCH_GATEWAY_PORT; default: ${DEFAULT-VALUE}).")
+  int gatewayPort;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -56,7 +59,7 @@ public final class UpCommand implements Callable<Integer> {
   final CountDownLatch started = new CountDownLatch(1);
   /** Counting it down stops {@link #call()} as a signal would. */
   final CountDownLatch stop = new CountDownLatch(1);
-  volatile DevStack stack;
+  volatile LocalStormwatch stack;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -64,7 +67,7 @@ public final class UpCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println("Starting Stormwatch (data dir " + dataDir.toAbsolutePath().normalize() + ") ...");
     out.flush();
-    DevStack running = DevStack.start(config);
+    LocalStormwatch running = LocalStormwatch.start(config, gatewayPort);
     stack = running;
     Thread hook = new Thread(() -> {
       stop.countDown();
@@ -75,10 +78,11 @@ public final class UpCommand implements Callable<Integer> {
     out.println();
     out.println("Stormwatch is up.");
     for (Map.Entry<String, String> address : running.addresses().entrySet()) {
-      out.printf("  %-24s %s%n", address.getKey(), address.getValue());
+      out.printf("  %-50s %s%n", address.getKey(), address.getValue());
     }
     out.println();
-    out.println("Try:  curl -s " + running.registryUrl() + "/subjects");
+    out.println("Try:  curl -s -XPOST -H 'Content-Type: application/json' " + running.gatewayUrl() + "/api/v2/alerts \\");
+    out.println("        -d '[{\"labels\":{\"alertname\":\"HighErrorRate\",\"service\":\"checkout\",\"severity\":\"critical\"}}]'");
     out.println("Stop with Ctrl-C.");
     out.flush();
     started.countDown();

@@ -16,6 +16,16 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import dev.stormwatch.avro.AlertEvent;
+import dev.stormwatch.avro.Severity;
+import dev.stormwatch.common.registry.RestSchemaRegistryClient;
+import dev.stormwatch.common.registry.SchemaRegistryClient;
+import dev.stormwatch.common.registry.SchemaRegistryConfig;
+import dev.stormwatch.common.serde.AvroSerdeConfig;
+import dev.stormwatch.common.serde.SpecificAvroSerde;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -37,7 +47,9 @@ class UpCommandTest {
   void upStartsBrokerAndRegistryAndARestartKeepsTopicsAndSchemas() throws Exception {
     try (Running first = Running.up(dataDir)) {
       assertThat(first.output()).contains("Stormwatch is up.", "Kafka bootstrap servers", "Schema Registry",
-          first.command.stack.bootstrapServers(), first.command.stack.registryUrl());
+          first.command.stack.bootstrapServers(), first.command.stack.registryUrl(), "Gateway",
+          first.command.stack.gatewayUrl());
+      assertAnAlertPostedToTheGatewayIsNormalized(first);
       try (Admin admin = admin(first)) {
         admin.createTopics(java.util.List.of(new NewTopic("kept-across-restarts", 1, (short) 1))).all()
             .get(30, TimeUnit.SECONDS);
@@ -82,7 +94,40 @@ class UpCommandTest {
     cli.setOut(new PrintWriter(out));
     assertThat(cli.execute("up", "--help")).isZero();
     assertThat(out.toString()).contains("--data-dir", "STORMWATCH_DATA_DIR", "--kafka-port", "STORMWATCH_KAFKA_PORT",
-        "--registry-port", "STORMWATCH_REGISTRY_PORT", "Examples:");
+        "--registry-port", "STORMWATCH_REGISTRY_PORT", "--gateway-port", "STORMWATCH_GATEWAY_PORT", "Examples:");
+  }
+
+  /** The gateway and ingest run: a Prometheus-style POST comes out of alerts.normalized as an AlertEvent. */
+  private void assertAnAlertPostedToTheGatewayIsNormalized(Running running) throws Exception {
+    HttpResponse<String> posted = http.send(HttpRequest.newBuilder(
+            URI.create(running.command.stack.gatewayUrl() + "/api/v2/alerts"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(
+            "[{\"labels\":{\"alertname\":\"HighErrorRate\",\"service\":\"checkout\",\"severity\":\"critical\"}}]"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(posted.statusCode()).isEqualTo(200);
+
+    SchemaRegistryConfig registry = SchemaRegistryConfig.builder().urls(running.command.stack.registryUrl()).build();
+    try (SchemaRegistryClient client = new RestSchemaRegistryClient(registry);
+         KafkaConsumer<String, AlertEvent> consumer = new KafkaConsumer<>(Map.of(
+             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, running.command.stack.bootstrapServers(),
+             ConsumerConfig.GROUP_ID_CONFIG, "up-command-test",
+             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+             new StringDeserializer(),
+             SpecificAvroSerde.of(AlertEvent.class, client, AvroSerdeConfig.defaults(), false).deserializer())) {
+      consumer.subscribe(java.util.List.of(running.command.stack.topics().normalized()));
+      java.util.List<AlertEvent> events = new java.util.ArrayList<>();
+      long deadline = System.nanoTime() + DEADLINE.toNanos();
+      while (events.isEmpty() && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> events.add(r.value()));
+      }
+      assertThat(events).singleElement().satisfies(e -> {
+        assertThat(e.getService()).isEqualTo("checkout");
+        assertThat(e.getName()).isEqualTo("HighErrorRate");
+        assertThat(e.getSeverity()).isEqualTo(Severity.CRITICAL);
+      });
+    }
   }
 
   private static Admin admin(Running running) {
@@ -99,7 +144,7 @@ class UpCommandTest {
       CommandLine cli = new CommandLine(command);
       cli.setOut(new PrintWriter(out, true));
       exit = CompletableFuture.supplyAsync(() -> cli.execute("--data-dir", dataDir.toString(),
-          "--kafka-port", "0", "--controller-port", "0", "--registry-port", "0"));
+          "--kafka-port", "0", "--controller-port", "0", "--registry-port", "0", "--gateway-port", "0"));
       boolean started = command.started.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
       if (!started) {
         throw new AssertionError("stormwatch up did not start within " + DEADLINE + "; output: " + out

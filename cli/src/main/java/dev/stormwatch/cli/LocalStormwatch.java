@@ -1,0 +1,122 @@
+package dev.stormwatch.cli;
+
+import dev.stormwatch.common.kafka.TopicProvisioner;
+import dev.stormwatch.common.kafka.Topics;
+import dev.stormwatch.common.registry.SchemaRegistryConfig;
+import dev.stormwatch.devstack.DevStack;
+import dev.stormwatch.devstack.DevStackConfig;
+import dev.stormwatch.ingest.IngestApp;
+import dev.stormwatch.ingest.IngestConfig;
+import dev.stormwatch.ingest.gateway.Gateway;
+import dev.stormwatch.ingest.gateway.GatewayConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything of Stormwatch in this JVM on the embedded default: the devstack (KRaft broker and
+ * Schema Registry), Stormwatch's topics, then the apps — ingest and the HTTP gateway so far —
+ * sharing one metrics registry. Closing stops them in reverse order of start.
+ */
+final class LocalStormwatch implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(LocalStormwatch.class);
+
+  /** Partitions of each topic created on the embedded default. */
+  static final int PARTITIONS = 3;
+  static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+  private final DevStack devstack;
+  private final Gateway gateway;
+  private final Deque<AutoCloseable> started;
+  private final Topics topics;
+
+  private LocalStormwatch(DevStack devstack, Gateway gateway, Deque<AutoCloseable> started, Topics topics) {
+    this.devstack = devstack;
+    this.gateway = gateway;
+    this.started = started;
+    this.topics = topics;
+  }
+
+  static LocalStormwatch start(DevStackConfig config, int gatewayPort) {
+    Deque<AutoCloseable> started = new ArrayDeque<>();
+    try {
+      DevStack devstack = DevStack.start(config);
+      started.push(devstack);
+      Topics topics = Topics.defaults();
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, devstack.bootstrapServers()))) {
+        TopicProvisioner.ensure(admin, topics, PARTITIONS, (short) 1, STARTUP_TIMEOUT);
+      }
+      PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      started.push(meters::close);
+
+      IngestApp ingest = IngestApp.start(IngestConfig.defaults(config.dataDir().resolve("ingest").toAbsolutePath()),
+          devstack.bootstrapServers(), Map.of(),
+          SchemaRegistryConfig.builder().urls(devstack.registryUrl()).build(), topics, meters);
+      started.push(ingest);
+      Gateway gateway = Gateway.start(GatewayConfig.builder(devstack.bootstrapServers())
+          .host(config.host()).port(gatewayPort).topics(topics).build(), meters);
+      started.push(gateway);
+      if (!ingest.awaitRunning(STARTUP_TIMEOUT)) {
+        throw new IllegalStateException("ingest did not reach RUNNING within " + STARTUP_TIMEOUT);
+      }
+      return new LocalStormwatch(devstack, gateway, started, topics);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closeAll(started);
+      throw new IllegalStateException("interrupted while starting", e);
+    } catch (RuntimeException e) {
+      closeAll(started);
+      throw e;
+    }
+  }
+
+  String bootstrapServers() {
+    return devstack.bootstrapServers();
+  }
+
+  String registryUrl() {
+    return devstack.registryUrl();
+  }
+
+  String gatewayUrl() {
+    return gateway.url();
+  }
+
+  Topics topics() {
+    return topics;
+  }
+
+  /** What runs where, for printing. */
+  Map<String, String> addresses() {
+    Map<String, String> addresses = new LinkedHashMap<>();
+    addresses.put("Gateway (Prometheus, Alertmanager, Sentry, logs)", gateway.url());
+    addresses.put("Metrics", gateway.url() + "/metrics");
+    addresses.putAll(devstack.addresses());
+    return addresses;
+  }
+
+  @Override
+  public void close() {
+    closeAll(started);
+  }
+
+  private static void closeAll(Deque<AutoCloseable> started) {
+    while (!started.isEmpty()) {
+      AutoCloseable next = started.pop();
+      try {
+        next.close();
+      } catch (Exception e) {
+        log.error("error while stopping {}", next, e);
+      }
+    }
+  }
+}
