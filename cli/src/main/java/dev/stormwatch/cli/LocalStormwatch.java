@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything of Stormwatch in this JVM on the embedded default: the devstack (KRaft broker and
  * Schema Registry), Stormwatch's topics, then the apps — ingest and the HTTP gateway so far —
- * sharing one metrics registry. Closing stops them in reverse order of start.
+ * sharing one metrics registry, configured by the optional {@link ConfigFile} (the devstack's
+ * host and ports come from the command line). Closing stops them in reverse order of start.
  */
 final class LocalStormwatch implements AutoCloseable {
 
@@ -46,7 +47,7 @@ final class LocalStormwatch implements AutoCloseable {
     this.topics = topics;
   }
 
-  static LocalStormwatch start(DevStackConfig config, int gatewayPort) {
+  static LocalStormwatch start(DevStackConfig config, int gatewayPort, ConfigFile file) {
     Deque<AutoCloseable> started = new ArrayDeque<>();
     try {
       DevStack devstack = DevStack.start(config);
@@ -58,12 +59,18 @@ final class LocalStormwatch implements AutoCloseable {
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       started.push(meters::close);
 
-      IngestApp ingest = IngestApp.start(IngestConfig.defaults(config.dataDir().resolve("ingest").toAbsolutePath()),
+      IngestApp ingest = IngestApp.start(
+          IngestConfig.fromTree(file.root(), config.dataDir().resolve("ingest").toAbsolutePath()),
           devstack.bootstrapServers(), Map.of(),
           SchemaRegistryConfig.builder().urls(devstack.registryUrl()).build(), topics, meters);
       started.push(ingest);
-      Gateway gateway = Gateway.start(GatewayConfig.builder(devstack.bootstrapServers())
-          .host(config.host()).port(gatewayPort).topics(topics).build(), meters);
+      Map<String, String> gatewaySettings = new LinkedHashMap<>(file.gatewaySettings());
+      gatewaySettings.put(GatewayConfig.KAFKA_PREFIX + AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+          devstack.bootstrapServers());
+      gatewaySettings.put(GatewayConfig.HOST, config.host());
+      gatewaySettings.put(GatewayConfig.PORT, Integer.toString(gatewayPort));
+      gatewaySettings.put(GatewayConfig.TOPIC_PREFIX, topics.prefix());
+      Gateway gateway = Gateway.start(GatewayConfig.fromMap(gatewaySettings), meters);
       started.push(gateway);
       if (!ingest.awaitRunning(STARTUP_TIMEOUT)) {
         throw new IllegalStateException("ingest did not reach RUNNING within " + STARTUP_TIMEOUT);

@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
         "Examples:",
         "  ./stormwatch up",
         "  ./stormwatch up --data-dir /var/lib/stormwatch --kafka-port 19092 --registry-port 18081 --gateway-port 19095",
-        "  STORMWATCH_DATA_DIR=/tmp/sw ./stormwatch up"})
+        "  STORMWATCH_DATA_DIR=/tmp/sw ./stormwatch up",
+        "  ./stormwatch up --config deploy/config/stormwatch.yaml"})
 public final class UpCommand implements Callable<Integer> {
 
   @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:STORMWATCH_DATA_DIR:-data}",
@@ -52,6 +53,11 @@ public final class UpCommand implements Callable<Integer> {
       description = "HTTP gateway port; 0 picks a free one (env STORMWATCH_GATEWAY_PORT; default: ${DEFAULT-VALUE}).")
   int gatewayPort;
 
+  @Option(names = "--config", paramLabel = "FILE", defaultValue = "${env:STORMWATCH_CONFIG}",
+      description = "Configuration file (YAML): gateway, ingest, normalize and logs sections; see"
+          + " deploy/config/stormwatch.yaml (env STORMWATCH_CONFIG; default: none, every default).")
+  Path configFile;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -64,10 +70,11 @@ public final class UpCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     DevStackConfig config = new DevStackConfig(dataDir, host, kafkaPort, controllerPort, registryPort);
+    ConfigFile file = configFile == null ? ConfigFile.empty() : ConfigFile.load(configFile);
     PrintWriter out = spec.commandLine().getOut();
     out.println("Starting Stormwatch (data dir " + dataDir.toAbsolutePath().normalize() + ") ...");
     out.flush();
-    LocalStormwatch running = LocalStormwatch.start(config, gatewayPort);
+    LocalStormwatch running = LocalStormwatch.start(config, gatewayPort, file);
     stack = running;
     Thread hook = new Thread(() -> {
       stop.countDown();
