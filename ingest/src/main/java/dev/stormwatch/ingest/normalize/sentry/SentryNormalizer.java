@@ -69,6 +69,9 @@ public final class SentryNormalizer implements Normalizer {
   public static final String SCALE_SOURCE = Scales.SENTRY;
 
   /** Project slug in an event's API URL: {@code .../api/0/projects/<org>/<project>/events/...}. */
+  /** Annotation naming timestamp fields that could not be read, with their text. */
+  public static final String UNPARSED_TIMESTAMPS = "stormwatch_unparsed_timestamps";
+
   private static final Pattern PROJECT_IN_URL = Pattern.compile("/projects/[^/]+/([^/?#]+)/");
 
   private final NormalizeConfig config;
@@ -111,7 +114,8 @@ public final class SentryNormalizer implements Normalizer {
     }
     Context ctx = new Context(raw, Instant.ofEpochMilli(raw.receivedAt()));
     if (RawHeaders.FORMAT_SENTRY_LEGACY.equals(format)) {
-      return List.of(legacy(root, ctx));
+      AlertEvent legacy = legacy(root, ctx);
+      return List.of(ctx.unparsed.isEmpty() ? legacy : markUnparsed(legacy, ctx));
     }
     String resource = lowerHeader(raw, RawHeaders.SENTRY_RESOURCE);
     if (resource == null) {
@@ -119,7 +123,7 @@ public final class SentryNormalizer implements Normalizer {
     }
     String action = JsonFields.nonBlank(root, "action", "action");
     action = action == null ? "" : action.strip().toLowerCase(Locale.ROOT);
-    return switch (resource) {
+    List<AlertEvent> events = switch (resource) {
       case "legacy" -> List.of(legacy(root, ctx));
       case "issue" -> List.of(issue(data(root, "issue"), action, ctx));
       case "error" -> List.of(event(data(root, "error"), "data.error", FORMAT_ERROR, root, action, ctx));
@@ -127,6 +131,17 @@ public final class SentryNormalizer implements Normalizer {
       case "metric_alert" -> List.of(metricAlert(root, action, ctx));
       default -> List.of(); // installation, comment, seer... carry no alert
     };
+    return ctx.unparsed.isEmpty() ? events : events.stream().map(e -> markUnparsed(e, ctx)).toList();
+  }
+
+  /**
+   * A malformed timestamp does not cost the alert: the time falls back (to the receive time) and
+   * the annotation {@value #UNPARSED_TIMESTAMPS} says which fields were unreadable and what they held.
+   */
+  private static AlertEvent markUnparsed(AlertEvent event, Context ctx) {
+    Map<String, String> annotations = new java.util.LinkedHashMap<>(event.getAnnotations());
+    annotations.put(UNPARSED_TIMESTAMPS, String.join("; ", ctx.unparsed));
+    return AlertEvent.newBuilder(event).setAnnotations(annotations).build();
   }
 
   /** The resource of a payload that came without the header, by its shape. */
@@ -197,7 +212,7 @@ public final class SentryNormalizer implements Normalizer {
 
     String title = JsonFields.nonBlank(issue, "title", path + ".title");
     String culprit = JsonFields.nonBlank(issue, "culprit", path + ".culprit");
-    Instant startsAt = timestamp(issue, "firstSeen", path, ctx.receivedAt);
+    Instant startsAt = timestamp(issue, "firstSeen", path, ctx.receivedAt, ctx);
     String url = firstNonNull(JsonFields.nonBlank(issue, "web_url", path + ".web_url"),
         JsonFields.nonBlank(issue, "permalink", path + ".permalink"),
         JsonFields.nonBlank(issue, "url", path + ".url"));
@@ -249,7 +264,7 @@ public final class SentryNormalizer implements Normalizer {
       title = JsonFields.nonBlank(event.get("metadata"), "title", path + ".metadata.title");
     }
     String culprit = JsonFields.nonBlank(event, "culprit", path + ".culprit");
-    Instant startsAt = eventTime(event, path, ctx.receivedAt);
+    Instant startsAt = eventTime(event, path, ctx.receivedAt, ctx);
     String url = firstNonNull(JsonFields.nonBlank(event, "web_url", path + ".web_url"),
         JsonFields.nonBlank(event, "issue_url", path + ".issue_url"));
 
@@ -321,13 +336,13 @@ public final class SentryNormalizer implements Normalizer {
       putIfPresent(annotations, "sentry_aggregate", JsonFields.nonBlank(rule, "aggregate", path + ".alert_rule.aggregate"));
     }
 
-    Instant startsAt = timestamp(incident, "date_started", path, null);
+    Instant startsAt = timestamp(incident, "date_started", path, null, ctx);
     if (startsAt == null) {
-      startsAt = timestamp(incident, "date_detected", path, ctx.receivedAt);
+      startsAt = timestamp(incident, "date_detected", path, ctx.receivedAt, ctx);
     }
     Instant endsAt = null;
     if (status == AlertStatus.RESOLVED) {
-      endsAt = timestamp(incident, "date_closed", path, ctx.receivedAt);
+      endsAt = timestamp(incident, "date_closed", path, ctx.receivedAt, ctx);
     }
     String ruleName = hasRule ? JsonFields.nonBlank(rule, "name", path + ".alert_rule.name") : null;
     String incidentTitle = JsonFields.nonBlank(incident, "title", path + ".title");
@@ -379,7 +394,7 @@ public final class SentryNormalizer implements Normalizer {
     String message = JsonFields.nonBlank(root, "message", "message");
     String culprit = JsonFields.nonBlank(root, "culprit", "culprit");
     String name = firstNonNull(title, message, culprit, "Sentry issue " + id);
-    Instant startsAt = hasEvent ? eventTime(event, "event", ctx.receivedAt) : ctx.receivedAt;
+    Instant startsAt = hasEvent ? eventTime(event, "event", ctx.receivedAt, ctx) : ctx.receivedAt;
 
     return base(ctx, RawHeaders.FORMAT_SENTRY_LEGACY, ISSUE_FINGERPRINT_PREFIX + id, AlertStatus.FIRING, startsAt)
         .setName(name)
@@ -497,15 +512,27 @@ public final class SentryNormalizer implements Normalizer {
         + (value.isTextual() ? " (blank)" : ""));
   }
 
-  /** An RFC 3339 field; {@code fallback} when absent. A present but malformed value rejects the record. */
-  private static Instant timestamp(JsonNode node, String field, String path, Instant fallback) {
+  /**
+   * An RFC 3339 field; {@code fallback} when absent. A present but malformed value also gives
+   * {@code fallback} and is noted in {@code ctx}, so the alert still goes out (Sentry's own
+   * payloads are well-formed; relayed or anonymised ones are not always).
+   */
+  private static Instant timestamp(JsonNode node, String field, String path, Instant fallback, Context ctx) {
     String text = JsonFields.nonBlank(node, field, path + "." + field);
-    return text == null ? fallback : Rfc3339.parse(path + "." + field, text.strip());
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      return Rfc3339.parse(path + "." + field, text.strip());
+    } catch (PayloadException e) {
+      ctx.unparsed.add(path + "." + field + "=" + text.strip());
+      return fallback;
+    }
   }
 
   /** When an event happened: {@code datetime}, else epoch-seconds {@code timestamp}, else {@code received}. */
-  private static Instant eventTime(JsonNode event, String path, Instant fallback) {
-    Instant datetime = timestamp(event, "datetime", path, null);
+  private static Instant eventTime(JsonNode event, String path, Instant fallback, Context ctx) {
+    Instant datetime = timestamp(event, "datetime", path, null, ctx);
     if (datetime != null) {
       return datetime;
     }
@@ -570,7 +597,11 @@ public final class SentryNormalizer implements Normalizer {
   }
 
   /** Per-record values. */
-  private record Context(RawRecord raw, Instant receivedAt) {
+  private record Context(RawRecord raw, Instant receivedAt, List<String> unparsed) {
+    Context(RawRecord raw, Instant receivedAt) {
+      this(raw, receivedAt, new java.util.ArrayList<>());
+    }
+
     RecordRef origin() {
       return raw.offset() >= 0 ? new RecordRef(raw.topic(), raw.partition(), raw.offset()) : null;
     }

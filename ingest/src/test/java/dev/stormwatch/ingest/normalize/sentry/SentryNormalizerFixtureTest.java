@@ -137,11 +137,20 @@ class SentryNormalizerFixtureTest {
   }
 
   @Test
-  void vendorSamplesWithMalformedTimestampsAreRejectedNamingTheField() {
-    assertThat(reason(normalize("metric_alert.warning.sumologic-docs.json", "metric_alert")))
-        .isEqualTo("data.metric_alert.date_started: not an RFC 3339 timestamp: '2025-07-14T11:41:32+053000Z'");
-    assertThat(reason(normalize("issue.created-status-resolved.sumologic-docs.json", null)))
-        .isEqualTo("data.issue.firstSeen: not an RFC 3339 timestamp: '2025-07-14T11:41:32+053031+00:00'");
+  void vendorSamplesWithMalformedTimestampsStillAlertAtTheReceiveTimeAndSayWhichFieldWasUnreadable() {
+    AlertEvent metric = events(normalize("metric_alert.warning.sumologic-docs.json", "metric_alert")).get(0);
+    assertThat(metric.getStatus()).isEqualTo(AlertStatus.FIRING);
+    assertThat(metric.getSeverity()).isEqualTo(Severity.WARNING);
+    assertThat(metric.getStartsAt()).as("date_started and date_detected unreadable").isEqualTo(RECEIVED);
+    assertThat(metric.getAnnotations()).containsEntry(SentryNormalizer.UNPARSED_TIMESTAMPS,
+        "data.metric_alert.date_started=2025-07-14T11:41:32+053000Z; "
+            + "data.metric_alert.date_detected=2025-07-14T11:41:32+053000Z");
+
+    AlertEvent issue = events(normalize("issue.created-status-resolved.sumologic-docs.json", null)).get(0);
+    assertThat(issue.getFingerprint()).isEqualTo("sentry-issue-1752473492887");
+    assertThat(issue.getStartsAt()).isEqualTo(RECEIVED);
+    assertThat(issue.getAnnotations()).containsEntry(SentryNormalizer.UNPARSED_TIMESTAMPS,
+        "data.issue.firstSeen=2025-07-14T11:41:32+053031+00:00");
   }
 
   @Test
