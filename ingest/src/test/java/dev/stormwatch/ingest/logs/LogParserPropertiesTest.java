@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stormwatch.ingest.raw.RawHeaders;
 import dev.stormwatch.ingest.raw.RawRecord;
+import dev.stormwatch.ingest.testsupport.JsonArbitraries;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,6 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.Combinators;
 
 /** {@link LogParser} never throws, whatever it is given, and every entry it returns is well-formed. */
 class LogParserPropertiesTest {
@@ -78,37 +78,6 @@ class LogParserPropertiesTest {
 
   @Provide
   Arbitrary<String> json() {
-    return value(4).map(v -> v.startsWith("{") || v.startsWith("[") ? v : "{\"message\":" + v + "}");
-  }
-
-  private Arbitrary<String> value(int depth) {
-    Arbitrary<String> scalar = Arbitraries.oneOf(
-        Arbitraries.strings().ofMaxLength(12).map(LogParserPropertiesTest::quote),
-        Arbitraries.longs().map(String::valueOf),
-        Arbitraries.of("1544712660300000000", "\"1570818238000000000\"", "1629856477.226758", "-1", "0",
-            "1e400", "true", "false", "null", "\"2024-01-01T10:15:00Z\"", "\"ERROR\"", "17"));
-    if (depth == 0) {
-      return scalar;
-    }
-    Arbitrary<String> object = Combinators.combine(Arbitraries.of(KEYS), Arbitraries.lazy(() -> value(depth - 1)))
-        .as((k, v) -> quote(k) + ":" + v).list().ofMaxSize(5).map(fields -> "{" + String.join(",", fields) + "}");
-    Arbitrary<String> array = Arbitraries.lazy(() -> value(depth - 1)).list().ofMaxSize(4)
-        .map(items -> "[" + String.join(",", items) + "]");
-    return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(2, scalar), net.jqwik.api.Tuple.of(5, object), net.jqwik.api.Tuple.of(2, array));
-  }
-
-  private static String quote(String s) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        sb.append('\\').append(c);
-      } else if (c < 0x20) {
-        sb.append(String.format("\\u%04x", (int) c));
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.append('"').toString();
+    return JsonArbitraries.value(KEYS, 4).map(v -> v.startsWith("{") || v.startsWith("[") ? v : "{\"message\":" + v + "}");
   }
 }

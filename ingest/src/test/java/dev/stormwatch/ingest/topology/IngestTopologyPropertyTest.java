@@ -15,6 +15,7 @@ import dev.stormwatch.devstack.kafka.EmbeddedKafkaConfig;
 import dev.stormwatch.devstack.registry.EmbeddedSchemaRegistry;
 import dev.stormwatch.devstack.registry.RegistryServerConfig;
 import dev.stormwatch.ingest.IngestConfig;
+import dev.stormwatch.ingest.testsupport.JsonArbitraries;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,9 @@ class IngestTopologyPropertyTest {
 
   private static final Topics TOPICS = Topics.defaults();
   private static final List<String> RAW = TOPICS.raw();
+  private static final List<String> KEYS = List.of("alerts", "labels", "annotations", "status", "startsAt",
+      "endsAt", "fingerprint", "alertname", "data", "issue", "action", "project", "streams", "values",
+      "resourceLogs", "scopeLogs", "logRecords", "message", "log", "@timestamp", "level", "service", "version", "x");
 
   private static EmbeddedKafka kafka;
   private static EmbeddedSchemaRegistry registry;
@@ -133,47 +137,6 @@ class IngestTopologyPropertyTest {
   /** JSON values shaped like the payloads: objects with the keys the normalizers look for. */
   @Provide
   Arbitrary<String> json() {
-    return value(4);
-  }
-
-  private static Arbitrary<String> value(int depth) {
-    Arbitrary<String> scalar = Arbitraries.oneOf(
-        Arbitraries.strings().ofMaxLength(12).map(IngestTopologyPropertyTest::quote),
-        Arbitraries.integers().map(String::valueOf),
-        Arbitraries.doubles().map(d -> Double.isFinite(d) ? String.valueOf(d) : "0"),
-        Arbitraries.of("true", "false", "null", "\"2026-11-27T10:00:00Z\"", "\"0001-01-01T00:00:00Z\"",
-            "\"firing\"", "\"resolved\"", "\"critical\""));
-    if (depth == 0) {
-      return scalar;
-    }
-    Arbitrary<String> key = Arbitraries.of("alerts", "labels", "annotations", "status", "startsAt", "endsAt",
-        "fingerprint", "alertname", "data", "issue", "action", "project", "streams", "values", "resourceLogs",
-        "scopeLogs", "logRecords", "message", "log", "@timestamp", "level", "service", "version", "x");
-    Arbitrary<String> object = Arbitraries.lazy(() -> value(depth - 1)).list().ofMaxSize(4)
-        .flatMap(values -> key.list().ofSize(values.size()).map(keys -> {
-          StringBuilder sb = new StringBuilder("{");
-          for (int i = 0; i < values.size(); i++) {
-            sb.append(i == 0 ? "" : ",").append(quote(keys.get(i))).append(':').append(values.get(i));
-          }
-          return sb.append('}').toString();
-        }));
-    Arbitrary<String> array = Arbitraries.lazy(() -> value(depth - 1)).list().ofMaxSize(4)
-        .map(values -> "[" + String.join(",", values) + "]");
-    return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(2, scalar), net.jqwik.api.Tuple.of(5, object), net.jqwik.api.Tuple.of(3, array));
-  }
-
-  private static String quote(String s) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      if (c == '"' || c == '\\') {
-        sb.append('\\').append(c);
-      } else if (c < 0x20) {
-        sb.append(String.format("\\u%04x", (int) c));
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.append('"').toString();
+    return JsonArbitraries.value(KEYS, 4);
   }
 }
