@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one lifecycle every Stormwatch Kafka Streams app shares, so no app copies it: exactly-once
- * v2 and explicit resource naming, dead-letter exception handlers, a logged and replaced stream
+ * v2 and explicit resource naming, RocksDB memory bounded by {@link BoundedRocksDbConfigSetter},
+ * dead-letter exception handlers, a logged and replaced stream
  * thread on a fatal error, Micrometer's {@link KafkaStreamsMetrics} bound for this instance and
  * closed with it, and a state gauge ({@code stormwatch_streams_running{app}}).
  */
@@ -67,6 +68,7 @@ public final class StreamsApp implements AutoCloseable {
     props.put(DeadLetterExceptionHandlers.DLQ_TOPIC, deadLetterTopic);
     props.put(DeadLetterExceptionHandlers.APP, app);
     props.put(DeadLetterExceptionHandlers.METER_REGISTRY, meters);
+    props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfigSetter.class);
     props.putAll(overrides);
     return props;
   }
