@@ -10,7 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
@@ -29,6 +32,32 @@ public final class TopicProvisioner {
   static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(30);
 
   private TopicProvisioner() {
+  }
+
+  /**
+   * Waits until every partition of {@code topics} answers a ListOffsets request, i.e. has a
+   * leader that serves it. Writing to a topic in the moment after its creation can fail an
+   * idempotent producer's first batches with NOT_LEADER_OR_FOLLOWER and then wedge its sequence
+   * numbers (seen with Kafka 4.4); waiting here keeps the apps that start right after clear of it.
+   */
+  static void awaitLeaders(Admin admin, List<String> topics, Duration timeout)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<TopicPartition, OffsetSpec> partitions = new java.util.HashMap<>();
+    admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .forEach((name, description) -> description.partitions()
+            .forEach(p -> partitions.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+    while (true) {
+      try {
+        admin.listOffsets(partitions).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
+    }
   }
 
   /**
@@ -71,6 +100,7 @@ public final class TopicProvisioner {
         }
       }
       if (!created.isEmpty()) {
+        awaitLeaders(admin, created, timeout);
         log.info("created topics {}", created);
       }
       return created;

@@ -33,6 +33,9 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class LogAlerts {
 
+  /** How late (in event time, behind the newest entry seen) an entry may arrive and still count. */
+  public static final Duration LATENESS = Duration.ofHours(1);
+
   private LogAlerts() {
   }
 
@@ -58,7 +61,10 @@ public final class LogAlerts {
 
   /** The two stores of the rules processor, as {@link #addTo} connects them. */
   public static Set<StoreBuilder<?>> storeBuilders(LogRulesConfig config) {
-    Duration retention = config.longestRateWindow();
+    // Keep windows well past their own length: entries of several raw partitions reach the rules
+    // unevenly in event time (a backlog catching up), and an entry older than the store's retention
+    // would be dropped by Kafka Streams instead of counted.
+    Duration retention = config.longestRateWindow().plus(LATENESS);
     Duration smallestBucket = config.rateRules().stream().map(LogRulesConfig.RateRule::bucket)
         .min(Duration::compareTo).orElse(Duration.ofSeconds(1));
     return Set.of(
