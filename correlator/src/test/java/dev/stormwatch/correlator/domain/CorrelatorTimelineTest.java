@@ -252,14 +252,17 @@ class CorrelatorTimelineTest {
     List<String> services = new ArrayList<>(BOUTIQUE.services());
     Random random = new Random(20250301L);
     List<AlertEvent> storm = new ArrayList<>();
-    for (int i = 0; i < 5000; i++) {
+    for (int i = 3; i < 5000; i++) {
       String service = services.get(random.nextInt(services.size()));
       Severity severity = Severity.values()[1 + random.nextInt(4)];
-      storm.add(firing("storm-" + i, service, severity, t(random.nextInt(120_000) / 1000L)));
+      storm.add(firing("storm-" + i, service, severity, t(1).plusMillis(random.nextInt(120_000))));
     }
-    // delivered roughly in event-time order, with local disorder
+    // delivered roughly in event-time order, with local disorder, after three leaves 3 hops apart
     storm.sort((a, b) -> a.getStartsAt().compareTo(b.getStartsAt()));
-    for (int i = 0; i + 1 < storm.size(); i += 7) {
+    storm.add(0, firing("storm-0", "redis-cart", Severity.WARNING, t(0)));
+    storm.add(1, firing("storm-1", "paymentservice", Severity.WARNING, t(0)));
+    storm.add(2, firing("storm-2", "adservice", Severity.WARNING, t(1)));
+    for (int i = 3; i + 1 < storm.size(); i += 7) {
       Collections.swap(storm, i, i + 1);
     }
     for (AlertEvent e : storm) {
@@ -269,6 +272,11 @@ class CorrelatorTimelineTest {
       sim.advance(t(s));
     }
 
+    assertThat(sim.decisions.subList(0, 3)).extracting(CorrelationDecision::outcome)
+        .as("three far-apart leaves open three incidents").containsOnly(Outcome.OPENED);
+    assertThat(sim.decisions).extracting(CorrelationDecision::outcome)
+        .as("which later alerts bridge").contains(Outcome.MERGED);
+    assertThat(sim.incidents).hasSize(3);
     assertThat(sim.live()).hasSize(1);
     IncidentState incident = sim.live().get(0);
     assertThat(incident.alertCount()).isEqualTo(5000);
