@@ -50,6 +50,9 @@ import java.util.stream.Stream;
  * incident, a member's resolve, a repeat of the episode it had, or a firing that started before the
  * resolve update it quietly; only a new episode after the resolve can reopen it.
  *
+ * An alert the index places in an incident that did not keep it (beyond {@code
+ * max-alerts-per-incident}) is not counted again.
+ *
  * <p><b>Ids</b> are {@code inc-} and 16 hex digits of SHA-256 over domain, fingerprint and event
  * time of the alert that opened it (a suffix {@code -2}, {@code -3}... if that id is taken).
  *
@@ -107,6 +110,11 @@ public final class Correlator {
     IncidentState home = home(alert, indexed, byId, live);
     if (home != null) {
       IncidentState.Member member = home.member(alert.fingerprint()).orElse(null);
+      if (member == null && home.atAlertCap(alert, settings)) {
+        return new CorrelationDecision(Outcome.UNCHANGED, IncidentState.describe(alert) + " is counted in "
+            + home.id() + " beyond its member cap and not tracked", Optional.of(home.id()), List.of(), caps,
+            Map.of());
+      }
       boolean sameEpisode = member != null && member.firing() && member.startsAt().equals(alert.startsAt());
       if (home.isOpen() || !alert.firing() || sameEpisode || !at.isAfter(home.resolvedAt())) {
         IncidentState after = home.attach(alert, settings);

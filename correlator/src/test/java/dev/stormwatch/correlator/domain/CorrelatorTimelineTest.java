@@ -239,6 +239,9 @@ class CorrelatorTimelineTest {
     assertThat(incident.members()).hasSize(3);
     assertThat(incident.timeline()).hasSize(5);
     assertThat(small.caps).containsKeys(Cap.ALERTS_PER_INCIDENT, Cap.TIMELINE_ENTRIES);
+    CorrelationDecision again = small.send(firing("cart-4", "redis-cart", Severity.CRITICAL, t(4)));
+    assertThat(again.outcome()).as("an alert beyond the cap is counted once").isEqualTo(Outcome.UNCHANGED);
+    assertThat(small.incidentOf("cart-4").alertCount()).isEqualTo(5);
 
     CorrelationDecision dropped = small.send(firing("pay", "paymentservice", Severity.HIGH, t(10)));
     assertThat(dropped.outcome()).isEqualTo(Outcome.DROPPED);
