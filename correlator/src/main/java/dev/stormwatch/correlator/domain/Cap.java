@@ -1,0 +1,11 @@
+package dev.stormwatch.correlator.domain;
+
+/** The bounds of {@link CorrelatorSettings} a decision can hit; the caller counts each and logs it. */
+public enum Cap {
+  /** {@code max-alerts-per-incident}: a new alert was counted but not kept. */
+  ALERTS_PER_INCIDENT,
+  /** {@code max-timeline-entries}: the oldest timeline entries were dropped. */
+  TIMELINE_ENTRIES,
+  /** {@code max-open-incidents-per-domain}: an alert that would open an incident was dropped. */
+  OPEN_INCIDENTS_PER_DOMAIN
+}

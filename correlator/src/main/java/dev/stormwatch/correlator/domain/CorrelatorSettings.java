@@ -1,0 +1,216 @@
+package dev.stormwatch.correlator.domain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The correlation rules and the bounds of the correlator's state. Immutable and validated; build it
+ * with {@link #defaults()} or from a parsed YAML/JSON tree with {@link #fromTree(JsonNode)}. Keys in
+ * the tree are the kebab-case names below; an unknown key is an error naming the key, so a typo
+ * never silently leaves a default in place. Durations are {@code 500ms}, {@code 30s}, {@code 5m},
+ * {@code 1h}, {@code 1d} or ISO-8601 ({@code PT5M}).
+ *
+ * @param maxHops                   {@code max-hops}: an alert joins an incident when its service is
+ *                                  within this many undirected dependency hops of a service already
+ *                                  in it; also bounds the search for inferred root causes (default 2)
+ * @param window                    {@code window}: an open incident accepts alerts whose event time
+ *                                  is within this of its activity (default 10m)
+ * @param resolveAfter              {@code resolve-after}: an incident whose alerts are all resolved
+ *                                  resolves after this long without activity (default 5m)
+ * @param reopenWindow              {@code reopen-window}: a correlated alert firing within this after
+ *                                  the resolve reopens the incident (default 30m)
+ * @param groupWait                 {@code group-wait}: an incident is escalated this long after it
+ *                                  opened, so a storm becomes one escalation (default 30s)
+ * @param retention                 {@code retention}: a closed (resolved or merged) incident leaves
+ *                                  state this long after it closed; at least {@code reopen-window}
+ *                                  (default 24h)
+ * @param maxAlertsPerIncident      {@code max-alerts-per-incident}: member alerts kept in an incident;
+ *                                  {@code alertCount} keeps counting beyond it (default 500)
+ * @param maxTimelineEntries        {@code max-timeline-entries}: latest timeline entries kept (default 100)
+ * @param maxOpenIncidentsPerDomain {@code max-open-incidents-per-domain}: beyond it, an alert that would
+ *                                  open a new incident is dropped and counted (default 1000)
+ * @param inferredFraction          {@code inferred-fraction}: a non-alerting service is an inferred
+ *                                  root cause when at least this fraction of the incident's alerting
+ *                                  services depend on it within {@code max-hops} (default 0.6)
+ * @param inferredMinDependents     {@code inferred-min-dependents}: and at least this many (default 2)
+ */
+public record CorrelatorSettings(int maxHops, Duration window, Duration resolveAfter, Duration reopenWindow,
+                                 Duration groupWait, Duration retention, int maxAlertsPerIncident,
+                                 int maxTimelineEntries, int maxOpenIncidentsPerDomain, double inferredFraction,
+                                 int inferredMinDependents) {
+
+  /** Default {@code max-hops}. */
+  public static final int DEFAULT_MAX_HOPS = 2;
+  /** Default {@code window}. */
+  public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(10);
+  /** Default {@code resolve-after}. */
+  public static final Duration DEFAULT_RESOLVE_AFTER = Duration.ofMinutes(5);
+  /** Default {@code reopen-window}. */
+  public static final Duration DEFAULT_REOPEN_WINDOW = Duration.ofMinutes(30);
+  /** Default {@code group-wait}. */
+  public static final Duration DEFAULT_GROUP_WAIT = Duration.ofSeconds(30);
+  /** Default {@code retention}. */
+  public static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
+  /** Default {@code max-alerts-per-incident}. */
+  public static final int DEFAULT_MAX_ALERTS_PER_INCIDENT = 500;
+  /** Default {@code max-timeline-entries}. */
+  public static final int DEFAULT_MAX_TIMELINE_ENTRIES = 100;
+  /** Default {@code max-open-incidents-per-domain}. */
+  public static final int DEFAULT_MAX_OPEN_INCIDENTS_PER_DOMAIN = 1000;
+  /** Default {@code inferred-fraction}. */
+  public static final double DEFAULT_INFERRED_FRACTION = 0.6;
+  /** Default {@code inferred-min-dependents}. */
+  public static final int DEFAULT_INFERRED_MIN_DEPENDENTS = 2;
+
+  /** The keys {@link #fromTree} accepts. */
+  public static final List<String> KEYS = List.of("max-hops", "window", "resolve-after", "reopen-window",
+      "group-wait", "retention", "max-alerts-per-incident", "max-timeline-entries",
+      "max-open-incidents-per-domain", "inferred-fraction", "inferred-min-dependents");
+
+  /** Validates every value; messages name the key. */
+  public CorrelatorSettings {
+    require(maxHops >= 0 && maxHops <= 64, "max-hops must be between 0 and 64, was " + maxHops);
+    positive(window, "window");
+    positive(resolveAfter, "resolve-after");
+    positive(reopenWindow, "reopen-window");
+    Objects.requireNonNull(groupWait, "group-wait");
+    require(!groupWait.isNegative(), "group-wait must not be negative, was " + groupWait);
+    positive(retention, "retention");
+    require(retention.compareTo(reopenWindow) >= 0,
+        "retention (" + retention + ") must be at least reopen-window (" + reopenWindow + ")");
+    require(maxAlertsPerIncident >= 1, "max-alerts-per-incident must be at least 1");
+    require(maxTimelineEntries >= 1, "max-timeline-entries must be at least 1");
+    require(maxOpenIncidentsPerDomain >= 1, "max-open-incidents-per-domain must be at least 1");
+    require(inferredFraction > 0.0 && inferredFraction <= 1.0,
+        "inferred-fraction must be in (0, 1], was " + inferredFraction);
+    require(inferredMinDependents >= 1, "inferred-min-dependents must be at least 1");
+  }
+
+  /** Every setting at its documented default. */
+  public static CorrelatorSettings defaults() {
+    return new CorrelatorSettings(DEFAULT_MAX_HOPS, DEFAULT_WINDOW, DEFAULT_RESOLVE_AFTER, DEFAULT_REOPEN_WINDOW,
+        DEFAULT_GROUP_WAIT, DEFAULT_RETENTION, DEFAULT_MAX_ALERTS_PER_INCIDENT, DEFAULT_MAX_TIMELINE_ENTRIES,
+        DEFAULT_MAX_OPEN_INCIDENTS_PER_DOMAIN, DEFAULT_INFERRED_FRACTION, DEFAULT_INFERRED_MIN_DEPENDENTS);
+  }
+
+  /**
+   * From a Jackson tree (a parsed YAML or JSON object). Absent keys keep their defaults; a null or
+   * missing tree gives {@link #defaults()}.
+   *
+   * @throws IllegalArgumentException naming the key, for an unknown key or an invalid value
+   */
+  public static CorrelatorSettings fromTree(JsonNode tree) {
+    if (tree == null || tree.isNull() || tree.isMissingNode()) {
+      return defaults();
+    }
+    require(tree.isObject(), "correlator settings must be an object");
+    for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      require(KEYS.contains(key), "unknown correlator setting: '" + key + "' (known: "
+          + String.join(", ", KEYS.stream().sorted().toList()) + ")");
+    }
+    CorrelatorSettings d = defaults();
+    return new CorrelatorSettings(
+        integer(tree, "max-hops", d.maxHops()),
+        duration(tree, "window", d.window()),
+        duration(tree, "resolve-after", d.resolveAfter()),
+        duration(tree, "reopen-window", d.reopenWindow()),
+        duration(tree, "group-wait", d.groupWait()),
+        duration(tree, "retention", d.retention()),
+        integer(tree, "max-alerts-per-incident", d.maxAlertsPerIncident()),
+        integer(tree, "max-timeline-entries", d.maxTimelineEntries()),
+        integer(tree, "max-open-incidents-per-domain", d.maxOpenIncidentsPerDomain()),
+        fraction(tree, "inferred-fraction", d.inferredFraction()),
+        integer(tree, "inferred-min-dependents", d.inferredMinDependents()));
+  }
+
+  /** A copy with another {@code max-alerts-per-incident}. */
+  public CorrelatorSettings withMaxAlertsPerIncident(int max) {
+    return new CorrelatorSettings(maxHops, window, resolveAfter, reopenWindow, groupWait, retention, max,
+        maxTimelineEntries, maxOpenIncidentsPerDomain, inferredFraction, inferredMinDependents);
+  }
+
+  /** A copy with another {@code max-timeline-entries}. */
+  public CorrelatorSettings withMaxTimelineEntries(int max) {
+    return new CorrelatorSettings(maxHops, window, resolveAfter, reopenWindow, groupWait, retention,
+        maxAlertsPerIncident, max, maxOpenIncidentsPerDomain, inferredFraction, inferredMinDependents);
+  }
+
+  /** A copy with another {@code max-open-incidents-per-domain}. */
+  public CorrelatorSettings withMaxOpenIncidentsPerDomain(int max) {
+    return new CorrelatorSettings(maxHops, window, resolveAfter, reopenWindow, groupWait, retention,
+        maxAlertsPerIncident, maxTimelineEntries, max, inferredFraction, inferredMinDependents);
+  }
+
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+  /** Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d} or ISO-8601 {@code PT5M}. */
+  public static Duration parseDuration(String text) {
+    String t = text.strip().toLowerCase(Locale.ROOT);
+    Matcher m = SHORT_DURATION.matcher(t);
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    }
+    try {
+      return Duration.parse(text.strip().toUpperCase(Locale.ROOT));
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("not a duration (use e.g. 30s, 5m, 1h or PT5M): " + text, e);
+    }
+  }
+
+  private static int integer(JsonNode tree, String key, int fallback) {
+    JsonNode v = tree.get(key);
+    if (v == null || v.isNull()) {
+      return fallback;
+    }
+    require(v.isIntegralNumber() && v.canConvertToInt(), key + " must be an integer, was " + v);
+    return v.intValue();
+  }
+
+  private static double fraction(JsonNode tree, String key, double fallback) {
+    JsonNode v = tree.get(key);
+    if (v == null || v.isNull()) {
+      return fallback;
+    }
+    require(v.isNumber(), key + " must be a number, was " + v);
+    return v.doubleValue();
+  }
+
+  private static Duration duration(JsonNode tree, String key, Duration fallback) {
+    JsonNode v = tree.get(key);
+    if (v == null || v.isNull()) {
+      return fallback;
+    }
+    require(v.isTextual(), key + " needs a unit, e.g. \"" + v.asText() + "s\"");
+    try {
+      return parseDuration(v.textValue());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void positive(Duration d, String key) {
+    Objects.requireNonNull(d, key);
+    require(!d.isNegative() && !d.isZero(), key + " must be positive, was " + d);
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

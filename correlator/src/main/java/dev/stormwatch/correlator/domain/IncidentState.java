@@ -1,0 +1,714 @@
+package dev.stormwatch.correlator.domain;
+
+import dev.stormwatch.avro.AlertStatus;
+import dev.stormwatch.avro.AlertSummary;
+import dev.stormwatch.avro.Incident;
+import dev.stormwatch.avro.IncidentStatus;
+import dev.stormwatch.avro.Severity;
+import dev.stormwatch.avro.SuspectChange;
+import dev.stormwatch.avro.TimelineEntry;
+import dev.stormwatch.avro.TimelineKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One incident: its member alerts, lifecycle, ranked root causes and timeline. Immutable; every
+ * transition returns a new state with {@link #revision()} one higher, or this very instance when
+ * nothing changed. It converts losslessly to and from the Avro {@link Incident}
+ * ({@link #toAvro()}, {@link #fromAvro(Incident)}), which is what the stores and the
+ * {@code incidents} topic hold.
+ *
+ * <p>Lifecycle: {@code OPEN → ACKNOWLEDGED → RESOLVED → REOPENED} (and back to
+ * {@code ACKNOWLEDGED}/{@code RESOLVED}); an incident merged into another is {@code RESOLVED} with
+ * {@link #mergedInto()} set and never reopens. Which alerts join, and when, is decided by
+ * {@link Correlator}; this class only applies the decision.
+ *
+ * <p>Bounds: at most {@code max-alerts-per-incident} members are kept (a new alert beyond it is
+ * counted in {@link #alertCount()} and its service listed, but it is not tracked, so it neither
+ * raises the severity nor holds the incident open); at most {@code max-timeline-entries} timeline
+ * entries, the oldest dropped first ({@link #droppedTimelineEntries()} says how many the transition
+ * that produced this state dropped).
+ */
+public final class IncidentState {
+
+  /** {@code resolvedBy} of an incident resolved because its alerts resolved and stayed quiet. */
+  public static final String AUTO = "auto";
+  /** {@code resolvedBy} of an incident merged into another. */
+  public static final String MERGE = "merge";
+
+  /**
+   * What an incident keeps of one member alert (the Avro {@link AlertSummary}).
+   *
+   * @param fingerprint  alert fingerprint
+   * @param name         alert name
+   * @param service      canonical service
+   * @param severity     latest severity
+   * @param status       latest status
+   * @param summary      one-line summary, or null
+   * @param startsAt     onset of its current (or last) episode
+   * @param endsAt       end of its last episode, once resolved
+   * @param lastSeenAt   event time of its latest observation
+   * @param suppressed   muted by a silence or inhibition (a later issue)
+   * @param suppressedBy what mutes it, or null
+   * @param flapping     changes state too often (a later issue)
+   */
+  public record Member(String fingerprint, String name, String service, Severity severity, AlertStatus status,
+                       String summary, Instant startsAt, Instant endsAt, Instant lastSeenAt, boolean suppressed,
+                       String suppressedBy, boolean flapping) {
+
+    /** The member for this alert state. */
+    public static Member of(AlertState a) {
+      return new Member(a.fingerprint(), a.name(), a.service(), a.severity(), a.status(), a.summary(), a.startsAt(),
+          a.endsAt(), a.lastSeenAt(), false, null, false);
+    }
+
+    static Member of(AlertSummary s) {
+      return new Member(s.getFingerprint(), s.getName(), s.getService(), s.getSeverity(), s.getStatus(),
+          s.getSummary(), s.getStartsAt(), s.getEndsAt(), s.getLastSeenAt(), s.getSuppressed(), s.getSuppressedBy(),
+          s.getFlapping());
+    }
+
+    /** Whether it is firing. */
+    public boolean firing() {
+      return status != AlertStatus.RESOLVED;
+    }
+
+    /** This member with the alert's latest state, keeping the suppression and flapping marks. */
+    Member updatedBy(AlertState a) {
+      Member m = of(a);
+      return new Member(m.fingerprint, m.name, m.service, m.severity, m.status, m.summary, m.startsAt, m.endsAt,
+          m.lastSeenAt, suppressed, suppressedBy, flapping);
+    }
+
+    AlertSummary toAvro() {
+      return AlertSummary.newBuilder()
+          .setFingerprint(fingerprint).setName(name).setService(service).setSeverity(severity).setStatus(status)
+          .setSummary(summary).setStartsAt(startsAt).setEndsAt(endsAt).setLastSeenAt(lastSeenAt)
+          .setSuppressed(suppressed).setSuppressedBy(suppressedBy).setFlapping(flapping)
+          .build();
+    }
+  }
+
+  /**
+   * One timeline entry.
+   *
+   * @param at     when it happened (event time, or the command's time)
+   * @param kind   what happened
+   * @param detail human-readable detail
+   * @param actor  who caused it, for human actions; else null
+   */
+  public record Entry(Instant at, TimelineKind kind, String detail, String actor) {
+    TimelineEntry toAvro() {
+      return TimelineEntry.newBuilder().setAt(at).setKind(kind).setDetail(detail).setActor(actor).build();
+    }
+
+    static Entry of(TimelineEntry e) {
+      return new Entry(e.getAt(), e.getKind(), e.getDetail(), e.getActor());
+    }
+  }
+
+  private final String id;
+  private final String domain;
+  private final String title;
+  private final IncidentStatus status;
+  private final Severity severity;
+  private final List<String> services;
+  private final String team;
+  private final Map<String, Member> members;
+  private final int alertCount;
+  private final List<RootCause.Candidate> rootCauses;
+  private final List<SuspectChange> suspectChanges;
+  private final Instant firstAlertAt;
+  private final Instant openedAt;
+  private final Instant lastActivityAt;
+  private final Instant escalatedAt;
+  private final Instant acknowledgedAt;
+  private final String acknowledgedBy;
+  private final Instant resolvedAt;
+  private final String resolvedBy;
+  private final int reopenCount;
+  private final String mergedInto;
+  private final List<String> mergedFrom;
+  private final boolean suppressed;
+  private final List<Entry> timeline;
+  private final long revision;
+  private final int droppedTimelineEntries;
+
+  private IncidentState(Draft d) {
+    this.id = Objects.requireNonNull(d.id, "id");
+    this.domain = Objects.requireNonNull(d.domain, "domain");
+    this.title = d.title == null ? "" : d.title;
+    this.status = d.status;
+    this.severity = d.severity;
+    this.services = List.copyOf(d.services);
+    this.team = d.team;
+    this.members = Collections.unmodifiableMap(new LinkedHashMap<>(d.members));
+    this.alertCount = d.alertCount;
+    this.rootCauses = List.copyOf(d.rootCauses);
+    this.suspectChanges = d.suspectChanges.stream().map(c -> SuspectChange.newBuilder(c).build()).toList();
+    this.firstAlertAt = d.firstAlertAt;
+    this.openedAt = d.openedAt;
+    this.lastActivityAt = d.lastActivityAt;
+    this.escalatedAt = d.escalatedAt;
+    this.acknowledgedAt = d.acknowledgedAt;
+    this.acknowledgedBy = d.acknowledgedBy;
+    this.resolvedAt = d.resolvedAt;
+    this.resolvedBy = d.resolvedBy;
+    this.reopenCount = d.reopenCount;
+    this.mergedInto = d.mergedInto;
+    this.mergedFrom = List.copyOf(d.mergedFrom);
+    this.suppressed = d.suppressed;
+    this.timeline = List.copyOf(d.timeline);
+    this.revision = d.revision;
+    this.droppedTimelineEntries = d.dropped;
+  }
+
+  // ---- creation ----------------------------------------------------------------------------
+
+  /**
+   * A new OPEN incident with one firing alert, opened at the alert's event time, revision 1.
+   *
+   * @param id     its id (see {@link Correlator#incidentId})
+   * @param domain the correlation domain
+   * @param first  the alert that opens it
+   */
+  public static IncidentState open(String id, String domain, AlertState first, CorrelatorSettings settings) {
+    Draft d = new Draft();
+    d.id = id;
+    d.domain = domain;
+    d.title = first.name() + " on " + first.service();
+    d.status = IncidentStatus.OPEN;
+    d.severity = first.severity();
+    d.firstAlertAt = first.startsAt();
+    d.openedAt = first.eventTime();
+    d.lastActivityAt = first.eventTime();
+    d.revision = 0;
+    d.entry(settings, first.eventTime(), TimelineKind.OPENED, "opened by " + describe(first), null);
+    d.addMember(first, settings);
+    return d.bump();
+  }
+
+  /** The state an Avro incident (from a store or topic) describes. */
+  public static IncidentState fromAvro(Incident i) {
+    Draft d = new Draft();
+    d.id = i.getId();
+    d.domain = i.getDomain();
+    d.title = i.getTitle();
+    d.status = i.getStatus();
+    d.severity = i.getSeverity();
+    d.services.addAll(i.getServices());
+    d.team = i.getTeam();
+    for (AlertSummary s : i.getAlerts()) {
+      d.members.put(s.getFingerprint(), Member.of(s));
+    }
+    d.alertCount = i.getAlertCount();
+    i.getRootCauses().forEach(c -> d.rootCauses.add(RootCause.Candidate.of(c)));
+    d.suspectChanges.addAll(i.getSuspectChanges());
+    d.firstAlertAt = i.getFirstAlertAt();
+    d.openedAt = i.getOpenedAt();
+    d.lastActivityAt = i.getLastActivityAt();
+    d.escalatedAt = i.getEscalatedAt();
+    d.acknowledgedAt = i.getAcknowledgedAt();
+    d.acknowledgedBy = i.getAcknowledgedBy();
+    d.resolvedAt = i.getResolvedAt();
+    d.resolvedBy = i.getResolvedBy();
+    d.reopenCount = i.getReopenCount();
+    d.mergedInto = i.getMergedInto();
+    d.mergedFrom.addAll(i.getMergedFrom());
+    d.suppressed = i.getSuppressed();
+    i.getTimeline().forEach(e -> d.timeline.add(Entry.of(e)));
+    d.revision = i.getRevision();
+    return new IncidentState(d);
+  }
+
+  /** The Avro incident, a fresh mutable copy. */
+  public Incident toAvro() {
+    return Incident.newBuilder()
+        .setId(id).setDomain(domain).setTitle(title).setStatus(status).setSeverity(severity)
+        .setServices(new ArrayList<>(services)).setTeam(team)
+        .setAlerts(new ArrayList<>(members.values().stream().map(Member::toAvro).toList()))
+        .setAlertCount(alertCount)
+        .setRootCauses(new ArrayList<>(rootCauses.stream().map(RootCause.Candidate::toAvro).toList()))
+        .setSuspectChanges(new ArrayList<>(suspectChanges.stream().map(c -> SuspectChange.newBuilder(c).build())
+            .toList()))
+        .setFirstAlertAt(firstAlertAt).setOpenedAt(openedAt).setLastActivityAt(lastActivityAt)
+        .setEscalatedAt(escalatedAt).setAcknowledgedAt(acknowledgedAt).setAcknowledgedBy(acknowledgedBy)
+        .setResolvedAt(resolvedAt).setResolvedBy(resolvedBy).setReopenCount(reopenCount)
+        .setMergedInto(mergedInto).setMergedFrom(new ArrayList<>(mergedFrom)).setSuppressed(suppressed)
+        .setTimeline(new ArrayList<>(timeline.stream().map(Entry::toAvro).toList()))
+        .setRevision(revision)
+        .build();
+  }
+
+  // ---- transitions -------------------------------------------------------------------------
+
+  /**
+   * This incident with the alert's latest state: a new member (counted, and kept while under the
+   * cap), or an update of a member (its status, severity, summary, times). Activity and severity
+   * follow. Does not change the lifecycle status: see {@link #reopen}.
+   */
+  public IncidentState attach(AlertState alert, CorrelatorSettings settings) {
+    Member old = members.get(alert.fingerprint());
+    if (old != null) {
+      Member updated = old.updatedBy(alert);
+      Instant activity = max(lastActivityAt, alert.eventTime());
+      if (updated.equals(old) && activity.equals(lastActivityAt)) {
+        return this;
+      }
+      Draft d = draft();
+      d.members.put(alert.fingerprint(), updated);
+      d.lastActivityAt = activity;
+      if (updated.firing()) {
+        d.firstAlertAt = min(d.firstAlertAt, updated.startsAt());
+      }
+      if (old.firing() != updated.firing()) {
+        d.entry(settings, alert.eventTime(), updated.firing() ? TimelineKind.ALERT_FIRING : TimelineKind.ALERT_RESOLVED,
+            describe(alert) + (updated.firing() ? " fires again" : " resolved"), null);
+      }
+      d.severity = d.firingSeverity();
+      return d.bump();
+    }
+    Draft d = draft();
+    d.lastActivityAt = max(lastActivityAt, alert.eventTime());
+    d.addMember(alert, settings);
+    return d.bump();
+  }
+
+  /** Whether attaching this alert would be beyond the member cap (it is new and the incident is full). */
+  public boolean atAlertCap(AlertState alert, CorrelatorSettings settings) {
+    return !members.containsKey(alert.fingerprint()) && members.size() >= settings.maxAlertsPerIncident();
+  }
+
+  /** A RESOLVED incident back to REOPENED, because a correlated alert fired at {@code at}. */
+  public IncidentState reopen(Instant at, String why, CorrelatorSettings settings) {
+    require(status == IncidentStatus.RESOLVED && mergedInto == null, "only a resolved, unmerged incident reopens");
+    Draft d = draft();
+    d.status = IncidentStatus.REOPENED;
+    d.reopenCount++;
+    d.entry(settings, at, TimelineKind.REOPENED, why, null);
+    return d.bump();
+  }
+
+  /** ACKNOWLEDGED by {@code actor} at {@code at}; this instance when not open or already acknowledged. */
+  public IncidentState acknowledge(String actor, Instant at, String detail, CorrelatorSettings settings) {
+    if (!isOpen() || status == IncidentStatus.ACKNOWLEDGED) {
+      return this;
+    }
+    Draft d = draft();
+    d.status = IncidentStatus.ACKNOWLEDGED;
+    d.acknowledgedAt = at;
+    d.acknowledgedBy = actor;
+    d.entry(settings, at, TimelineKind.ACKNOWLEDGED, detail, actor);
+    return d.bump();
+  }
+
+  /**
+   * RESOLVED by {@code by} ({@link #AUTO} or a person) at {@code at}; this instance when not open.
+   */
+  public IncidentState resolve(String by, Instant at, String detail, CorrelatorSettings settings) {
+    if (!isOpen()) {
+      return this;
+    }
+    Draft d = draft();
+    d.status = IncidentStatus.RESOLVED;
+    d.resolvedAt = at;
+    d.resolvedBy = by;
+    d.entry(settings, at, TimelineKind.RESOLVED, detail, AUTO.equals(by) ? null : by);
+    return d.bump();
+  }
+
+  /** The survivor of a merge: this incident with the other's alerts, services and history pointer. */
+  public IncidentState absorb(IncidentState other, Instant at, CorrelatorSettings settings) {
+    Draft d = draft();
+    int kept = 0;
+    for (Member m : other.members.values()) {
+      if (d.members.containsKey(m.fingerprint())) {
+        continue;
+      }
+      if (d.members.size() < settings.maxAlertsPerIncident()) {
+        d.members.put(m.fingerprint(), m);
+        kept++;
+      }
+    }
+    d.alertCount += other.alertCount;
+    for (String s : other.services) {
+      if (!d.services.contains(s)) {
+        d.services.add(s);
+      }
+    }
+    d.firstAlertAt = min(d.firstAlertAt, other.firstAlertAt);
+    d.lastActivityAt = max(d.lastActivityAt, other.lastActivityAt);
+    d.mergedFrom.add(other.id);
+    d.severity = d.firingSeverity();
+    d.entry(settings, at, TimelineKind.MERGED, "merged " + other.id + " (" + other.alertCount + " alerts, " + kept
+        + " kept) into this incident", null);
+    return d.bump();
+  }
+
+  /** This incident merged into {@code survivorId}: RESOLVED with {@code mergedInto}, its alerts moved out. */
+  public IncidentState mergeInto(String survivorId, Instant at, CorrelatorSettings settings) {
+    Draft d = draft();
+    d.members.clear();
+    d.mergedInto = survivorId;
+    if (d.status != IncidentStatus.RESOLVED) {
+      d.status = IncidentStatus.RESOLVED;
+      d.resolvedAt = at;
+      d.resolvedBy = MERGE;
+    }
+    d.entry(settings, at, TimelineKind.MERGED, "merged into " + survivorId, null);
+    return d.bump();
+  }
+
+  /** Marked as escalated at {@code at} (first escalation only sets {@code escalatedAt}). */
+  public IncidentState escalated(Instant at, String detail, CorrelatorSettings settings) {
+    Draft d = draft();
+    if (d.escalatedAt == null) {
+      d.escalatedAt = at;
+    }
+    d.entry(settings, at, TimelineKind.ESCALATED, detail, null);
+    return d.bump();
+  }
+
+  /**
+   * This incident with a new ranking, and the title and team that follow from it. Part of the change
+   * that caused the re-ranking, so the revision does not move.
+   */
+  public IncidentState withRanking(List<RootCause.Candidate> ranked, ServiceGraph graph) {
+    Draft d = draft();
+    d.rootCauses.clear();
+    d.rootCauses.addAll(ranked);
+    if (!ranked.isEmpty()) {
+      RootCause.Candidate top = ranked.get(0);
+      int n = alertCount;
+      d.title = top.service() + (top.inferred() ? " (inferred)" : "") + ": " + n + (n == 1 ? " alert" : " alerts")
+          + " on " + services.size() + (services.size() == 1 ? " service" : " services");
+      d.team = graph.owner(top.service()).orElse(null);
+    }
+    d.dropped = droppedTimelineEntries;
+    IncidentState out = new IncidentState(d);
+    return out.title.equals(title) && out.rootCauses.equals(rootCauses) && Objects.equals(out.team, team) ? this : out;
+  }
+
+  // ---- questions ---------------------------------------------------------------------------
+
+  /** OPEN, ACKNOWLEDGED or REOPENED (and not merged). */
+  public boolean isOpen() {
+    return mergedInto == null && (status == IncidentStatus.OPEN || status == IncidentStatus.ACKNOWLEDGED
+        || status == IncidentStatus.REOPENED || status == IncidentStatus.UNKNOWN);
+  }
+
+  /** Merged into another incident. */
+  public boolean isMerged() {
+    return mergedInto != null;
+  }
+
+  /** Whether a kept member alert is firing. */
+  public boolean hasFiringAlerts() {
+    return members.values().stream().anyMatch(Member::firing);
+  }
+
+  /** When it auto-resolves if nothing else happens: open, every kept alert resolved, then quiet. */
+  public Optional<Instant> resolveDueAt(Duration resolveAfter) {
+    if (!isOpen() || members.isEmpty() || hasFiringAlerts()) {
+      return Optional.empty();
+    }
+    return Optional.of(lastActivityAt.plus(resolveAfter));
+  }
+
+  /** Whether it should auto-resolve at {@code now}. */
+  public boolean resolveDue(Instant now, Duration resolveAfter) {
+    return resolveDueAt(resolveAfter).map(due -> !now.isBefore(due)).orElse(false);
+  }
+
+  /** When a closed (resolved or merged) incident may leave state; empty while open. */
+  public Optional<Instant> expiresAt(Duration retention) {
+    return isOpen() || resolvedAt == null ? Optional.empty() : Optional.of(resolvedAt.plus(retention));
+  }
+
+  /** The kept member of this fingerprint. */
+  public Optional<Member> member(String fingerprint) {
+    return Optional.ofNullable(members.get(fingerprint));
+  }
+
+  // ---- accessors ---------------------------------------------------------------------------
+
+  /** Incident id. */
+  public String id() {
+    return id;
+  }
+
+  /** Correlation domain. */
+  public String domain() {
+    return domain;
+  }
+
+  /** Title, naming the top root-cause candidate. */
+  public String title() {
+    return title;
+  }
+
+  /** Lifecycle status. */
+  public IncidentStatus status() {
+    return status;
+  }
+
+  /** Highest severity among firing kept alerts (the last one it had when none fires). */
+  public Severity severity() {
+    return severity;
+  }
+
+  /** Services with alerts, in order of first alert (also of alerts beyond the member cap). */
+  public List<String> services() {
+    return services;
+  }
+
+  /** Owner of the top root-cause service, or null. */
+  public String team() {
+    return team;
+  }
+
+  /** Kept member alerts by fingerprint, in order of joining. */
+  public Map<String, Member> members() {
+    return members;
+  }
+
+  /** Distinct alerts ever correlated into it, also beyond the cap. */
+  public int alertCount() {
+    return alertCount;
+  }
+
+  /** Ranked root-cause candidates, best first. */
+  public List<RootCause.Candidate> rootCauses() {
+    return rootCauses;
+  }
+
+  /** Earliest onset of its alerts. */
+  public Instant firstAlertAt() {
+    return firstAlertAt;
+  }
+
+  /** Event time it was opened at. */
+  public Instant openedAt() {
+    return openedAt;
+  }
+
+  /** Latest event time of an alert observation attached to it. */
+  public Instant lastActivityAt() {
+    return lastActivityAt;
+  }
+
+  /** First escalation, or null. */
+  public Instant escalatedAt() {
+    return escalatedAt;
+  }
+
+  /** Acknowledgement time, or null. */
+  public Instant acknowledgedAt() {
+    return acknowledgedAt;
+  }
+
+  /** Who acknowledged, or null. */
+  public String acknowledgedBy() {
+    return acknowledgedBy;
+  }
+
+  /** Last resolve time, or null. */
+  public Instant resolvedAt() {
+    return resolvedAt;
+  }
+
+  /** Who resolved it last: a person, {@link #AUTO} or {@link #MERGE}; or null. */
+  public String resolvedBy() {
+    return resolvedBy;
+  }
+
+  /** Times reopened. */
+  public int reopenCount() {
+    return reopenCount;
+  }
+
+  /** The incident this one was merged into, or null. */
+  public String mergedInto() {
+    return mergedInto;
+  }
+
+  /** Incidents merged into this one. */
+  public List<String> mergedFrom() {
+    return mergedFrom;
+  }
+
+  /** Whether every firing alert is suppressed (a later issue sets it). */
+  public boolean suppressed() {
+    return suppressed;
+  }
+
+  /** Timeline, oldest first, capped to the latest entries. */
+  public List<Entry> timeline() {
+    return timeline;
+  }
+
+  /** Incremented on every change. */
+  public long revision() {
+    return revision;
+  }
+
+  /** Timeline entries the transition that produced this state dropped for the cap (not persisted). */
+  public int droppedTimelineEntries() {
+    return droppedTimelineEntries;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof IncidentState s && toAvro().equals(s.toAvro());
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, revision);
+  }
+
+  @Override
+  public String toString() {
+    return "Incident{" + id + " " + status + " " + severity + " rev " + revision + ", " + alertCount + " alerts on "
+        + services + (mergedInto == null ? "" : ", merged into " + mergedInto) + "}";
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  static String describe(AlertState a) {
+    return a.name() + " on " + a.service() + " (" + a.fingerprint() + ")";
+  }
+
+  private Draft draft() {
+    Draft d = new Draft();
+    d.id = id;
+    d.domain = domain;
+    d.title = title;
+    d.status = status;
+    d.severity = severity;
+    d.services.addAll(services);
+    d.team = team;
+    d.members.putAll(members);
+    d.alertCount = alertCount;
+    d.rootCauses.addAll(rootCauses);
+    d.suspectChanges.addAll(suspectChanges);
+    d.firstAlertAt = firstAlertAt;
+    d.openedAt = openedAt;
+    d.lastActivityAt = lastActivityAt;
+    d.escalatedAt = escalatedAt;
+    d.acknowledgedAt = acknowledgedAt;
+    d.acknowledgedBy = acknowledgedBy;
+    d.resolvedAt = resolvedAt;
+    d.resolvedBy = resolvedBy;
+    d.reopenCount = reopenCount;
+    d.mergedInto = mergedInto;
+    d.mergedFrom.addAll(mergedFrom);
+    d.suppressed = suppressed;
+    d.timeline.addAll(timeline);
+    d.revision = revision;
+    return d;
+  }
+
+  /** The mutable working copy a transition edits. */
+  private static final class Draft {
+    String id;
+    String domain;
+    String title;
+    IncidentStatus status = IncidentStatus.OPEN;
+    Severity severity = Severity.UNKNOWN;
+    final List<String> services = new ArrayList<>();
+    String team;
+    final LinkedHashMap<String, Member> members = new LinkedHashMap<>();
+    int alertCount;
+    final List<RootCause.Candidate> rootCauses = new ArrayList<>();
+    final List<SuspectChange> suspectChanges = new ArrayList<>();
+    Instant firstAlertAt;
+    Instant openedAt;
+    Instant lastActivityAt;
+    Instant escalatedAt;
+    Instant acknowledgedAt;
+    String acknowledgedBy;
+    Instant resolvedAt;
+    String resolvedBy;
+    int reopenCount;
+    String mergedInto;
+    final List<String> mergedFrom = new ArrayList<>();
+    boolean suppressed;
+    final List<Entry> timeline = new ArrayList<>();
+    long revision;
+    int dropped;
+
+    void entry(CorrelatorSettings settings, Instant at, TimelineKind kind, String detail, String actor) {
+      timeline.add(new Entry(at, kind, detail, actor));
+      while (timeline.size() > settings.maxTimelineEntries()) {
+        timeline.remove(0);
+        dropped++;
+      }
+    }
+
+    void addMember(AlertState alert, CorrelatorSettings settings) {
+      alertCount++;
+      if (!services.contains(alert.service())) {
+        services.add(alert.service());
+      }
+      if (alert.firing()) {
+        firstAlertAt = min(firstAlertAt, alert.startsAt());
+      }
+      if (members.size() < settings.maxAlertsPerIncident()) {
+        members.put(alert.fingerprint(), Member.of(alert));
+        entry(settings, alert.eventTime(), alert.firing() ? TimelineKind.ALERT_FIRING : TimelineKind.ALERT_RESOLVED,
+            describe(alert) + " joined", null);
+        severity = firingSeverity();
+      } else {
+        entry(settings, alert.eventTime(), TimelineKind.OTHER, describe(alert) + " counted but not kept: the incident"
+            + " holds " + members.size() + " alerts, the most max-alerts-per-incident allows", null);
+      }
+    }
+
+    Severity firingSeverity() {
+      Severity max = null;
+      for (Member m : members.values()) {
+        if (m.firing() && (max == null || m.severity().ordinal() > max.ordinal())) {
+          max = m.severity();
+        }
+      }
+      return max == null ? severity : max;
+    }
+
+    IncidentState bump() {
+      revision++;
+      return build();
+    }
+
+    IncidentState build() {
+      return new IncidentState(this);
+    }
+  }
+
+  static Instant min(Instant a, Instant b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.isBefore(b) ? a : b;
+  }
+
+  static Instant max(Instant a, Instant b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.isAfter(b) ? a : b;
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalStateException(message);
+    }
+  }
+}
