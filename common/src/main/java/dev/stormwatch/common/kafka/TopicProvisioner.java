@@ -40,13 +40,15 @@ public final class TopicProvisioner {
    * idempotent producer's first batches with NOT_LEADER_OR_FOLLOWER and then wedge its sequence
    * numbers (seen with Kafka 4.4); waiting here keeps the apps that start right after clear of it.
    */
-  static void awaitLeaders(Admin admin, List<String> topics, Duration timeout)
+  static void awaitLeaders(Admin admin, List<String> topics, int partitionCount, Duration timeout)
       throws InterruptedException, ExecutionException, TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<TopicPartition, OffsetSpec> partitions = new java.util.HashMap<>();
-    admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .forEach((name, description) -> description.partitions()
-            .forEach(p -> partitions.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+    for (String topic : topics) {
+      for (int p = 0; p < partitionCount; p++) {
+        partitions.put(new TopicPartition(topic, p), OffsetSpec.latest());
+      }
+    }
     while (true) {
       try {
         admin.listOffsets(partitions).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -100,7 +102,7 @@ public final class TopicProvisioner {
         }
       }
       if (!created.isEmpty()) {
-        awaitLeaders(admin, created, timeout);
+        awaitLeaders(admin, created, partitions, timeout);
         log.info("created topics {}", created);
       }
       return created;
