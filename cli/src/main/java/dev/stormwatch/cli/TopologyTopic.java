@@ -5,6 +5,9 @@ import dev.stormwatch.common.registry.RestSchemaRegistryClient;
 import dev.stormwatch.common.registry.SchemaRegistryClient;
 import dev.stormwatch.common.serde.AvroSerdeConfig;
 import dev.stormwatch.common.serde.SpecificAvroSerde;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,6 +40,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The compacted {@code topology.services} topic as the CLI sees it: its current state (read to
@@ -71,6 +75,7 @@ final class TopologyTopic implements AutoCloseable {
    * @return whether it created the topic
    */
   boolean ensureExists() {
+    probe();
     try (Admin admin = Admin.create(clientProps(AdminClientConfig.CLIENT_ID_CONFIG, "stormwatch-cli-admin"))) {
       boolean exists = admin.listTopics().names().get(millis(), TimeUnit.MILLISECONDS).contains(topic);
       if (exists) {
@@ -90,6 +95,9 @@ final class TopologyTopic implements AutoCloseable {
     } catch (TimeoutException e) {
       throw unreachable(e);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+        throw unreachable(e.getCause());
+      }
       throw new IllegalStateException("cannot create " + topic + " on Kafka at " + options.bootstrapServers + ": "
           + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
@@ -104,6 +112,7 @@ final class TopologyTopic implements AutoCloseable {
    * start. A topic that does not exist yet is empty.
    */
   Map<String, ServiceNode> readAll() {
+    probe();
     Map<String, Object> props = clientProps(ConsumerConfig.CLIENT_ID_CONFIG, "stormwatch-cli-reader");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -175,9 +184,9 @@ final class TopologyTopic implements AutoCloseable {
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
       throw unreachable(e);
     } catch (KafkaException e) {
-      // serialization: the Schema Registry refused or did not answer
-      throw new IllegalStateException("could not write to " + topic + " (Schema Registry at " + options.registryUrl
-          + "): " + e.getMessage(), e);
+      // serialization: the Schema Registry refused or did not answer; its own message says which
+      throw new IllegalStateException("could not write to " + topic + ": Schema Registry at " + options.registryUrl
+          + ": " + rootMessage(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing to " + topic, e);
@@ -199,7 +208,44 @@ final class TopologyTopic implements AutoCloseable {
     }
   }
 
-  private IllegalStateException unreachable(Exception e) {
+  /**
+   * Fails at once, with the reason, when no bootstrap server accepts a TCP connection (nothing is
+   * listening), instead of letting the Kafka clients retry until the timeout. A server that
+   * accepts but does not answer is left to the clients' own timeouts.
+   */
+  private void probe() {
+    long deadline = System.nanoTime() + options.timeout.toNanos();
+    IOException last = null;
+    for (String address : options.bootstrapServers.split(",")) {
+      String hostPort = address.strip();
+      String host = Utils.getHost(hostPort);
+      Integer port = Utils.getPort(hostPort);
+      if (host == null || port == null) {
+        throw new IllegalArgumentException("--bootstrap-servers: expected HOST:PORT[,HOST:PORT...], got '"
+            + options.bootstrapServers + "'");
+      }
+      int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, remaining(deadline).toMillis()));
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(host, port), millis);
+        return;
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw new IllegalStateException("cannot connect to Kafka at " + options.bootstrapServers + ": "
+        + (last.getMessage() == null ? last.getClass().getSimpleName() : last.getMessage())
+        + " (is Stormwatch running? try: stormwatch up)", last);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+  }
+
+  private IllegalStateException unreachable(Throwable e) {
     return new IllegalStateException("Kafka at " + options.bootstrapServers + " did not answer within "
         + options.timeoutText() + " (is Stormwatch running? try: stormwatch up)", e);
   }
