@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
+import dev.stormwatch.common.kafka.TopicProvisioner;
 import dev.stormwatch.common.registry.SchemaRegistryConfig;
 import dev.stormwatch.common.serde.AvroSerdeConfig;
 
@@ -420,6 +421,9 @@ public final class KafkaTestEnv implements AutoCloseable {
         try {
             adminClient().createTopics(List.of(topic)).all()
                     .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            // the controller has created it; wait until every partition is served, so a test's
+            // first describe, produce or consume does not race the metadata propagation
+            TopicProvisioner.awaitLeaders(adminClient(), List.of(topic.name()), topic.numPartitions(), ADMIN_TIMEOUT);
             return topic.name();
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot create topic " + topic, e.getCause());

@@ -40,7 +40,7 @@ public final class TopicProvisioner {
    * idempotent producer's first batches with NOT_LEADER_OR_FOLLOWER and then wedge its sequence
    * numbers (seen with Kafka 4.4); waiting here keeps the apps that start right after clear of it.
    */
-  static void awaitLeaders(Admin admin, List<String> topics, int partitionCount, Duration timeout)
+  public static void awaitLeaders(Admin admin, List<String> topics, int partitionCount, Duration timeout)
       throws InterruptedException, ExecutionException, TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<TopicPartition, OffsetSpec> partitions = new java.util.HashMap<>();
