@@ -10,6 +10,7 @@ import dev.stormwatch.ingest.logs.LogParser;
 import dev.stormwatch.ingest.normalize.NormalizeConfig;
 import dev.stormwatch.ingest.normalize.Normalized;
 import dev.stormwatch.ingest.normalize.Normalizer;
+import dev.stormwatch.ingest.normalize.ServiceResolver;
 import dev.stormwatch.ingest.normalize.prometheus.PrometheusNormalizer;
 import dev.stormwatch.ingest.normalize.sentry.SentryNormalizer;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,7 @@ public final class IngestTopology {
   static KStream<String, AlertEvent> counted(KStream<String, AlertEvent> events, String source, IngestMetrics metrics) {
     return events.peek((key, event) -> {
       metrics.events(source).increment();
-      if ("unknown".equals(event.getService())) {
+      if (ServiceResolver.UNKNOWN.equals(event.getService())) {
         metrics.unknownService(source).increment();
       }
     }, Named.as("count-" + source));
