@@ -14,14 +14,17 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Stormwatch's configuration file (YAML, or JSON): one document whose top-level sections belong
- * to the apps — {@code gateway}, {@code ingest}, {@code normalize}, {@code logs}. Every section and
+ * Stormwatch's configuration file (YAML, or JSON): one document whose top-level sections are the
+ * connections ({@code kafka}: any Kafka client setting; {@code schema-registry}: the registry
+ * client's settings; {@code topics}: {@code prefix}, {@code partitions}, {@code replication-factor})
+ * and the apps' ({@code gateway}, {@code ingest}, {@code normalize}, {@code logs}). Every section and
  * key is optional; unknown sections are an error, so a typo never silently does nothing.
  * {@code deploy/config/stormwatch.yaml} documents every key with its default.
  */
 final class ConfigFile {
 
-  static final Set<String> SECTIONS = Set.of("gateway", "ingest", "normalize", "logs");
+  static final Set<String> SECTIONS = Set.of("kafka", "schema-registry", "topics", "gateway", "ingest",
+      "normalize", "logs");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final JsonNode root;
@@ -73,6 +76,35 @@ final class ConfigFile {
     Map<String, String> flat = new LinkedHashMap<>();
     flatten("gateway", root.path("gateway"), flat);
     return flat;
+  }
+
+  /** The {@code kafka} section: Kafka client settings by their own names (bootstrap.servers, security.protocol...). */
+  Map<String, String> kafkaSettings() {
+    Map<String, String> flat = new LinkedHashMap<>();
+    JsonNode kafka = root.path("kafka");
+    if (!kafka.isMissingNode() && !kafka.isNull()) {
+      kafka.fields().forEachRemaining(e -> flatten(e.getKey(), e.getValue(), flat));
+    }
+    return flat;
+  }
+
+  /** The {@code schema-registry} section, by the registry client's keys (url, basic.auth.user.info...). */
+  Map<String, String> registrySettings() {
+    Map<String, String> flat = new LinkedHashMap<>();
+    JsonNode registry = root.path("schema-registry");
+    if (!registry.isMissingNode() && !registry.isNull()) {
+      registry.fields().forEachRemaining(e -> flatten(e.getKey(), e.getValue(), flat));
+    }
+    if (flat.containsKey("url")) {
+      flat.put("schema.registry.url", flat.remove("url"));
+    }
+    return flat;
+  }
+
+  /** The {@code topics} section's value for {@code key}, or {@code fallback}. */
+  String topicsSetting(String key, String fallback) {
+    JsonNode value = root.path("topics").path(key);
+    return value.isMissingNode() || value.isNull() ? fallback : value.asText();
   }
 
   private static void flatten(String prefix, JsonNode node, Map<String, String> out) {

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,10 +60,8 @@ public final class UpCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  /** Counted down once the stack is up; lets a test wait for readiness without sleeping. */
-  final CountDownLatch started = new CountDownLatch(1);
-  /** Counting it down stops {@link #call()} as a signal would. */
-  final CountDownLatch stop = new CountDownLatch(1);
+  /** Runs the stack in the foreground; tests use its latch and {@code stop()}. */
+  final Foreground foreground = new Foreground();
   volatile LocalStormwatch stack;
 
   @Override
@@ -76,12 +73,6 @@ public final class UpCommand implements Callable<Integer> {
     out.flush();
     LocalStormwatch running = LocalStormwatch.start(config, gatewayPort, file);
     stack = running;
-    Thread hook = new Thread(() -> {
-      stop.countDown();
-      running.close();
-    }, "stormwatch-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-
     out.println();
     out.println("Stormwatch is up.");
     for (Map.Entry<String, String> address : running.addresses().entrySet()) {
@@ -92,21 +83,7 @@ public final class UpCommand implements Callable<Integer> {
     out.println("        -d '[{\"labels\":{\"alertname\":\"HighErrorRate\",\"service\":\"checkout\",\"severity\":\"critical\"}}]'");
     out.println("Stop with Ctrl-C.");
     out.flush();
-    started.countDown();
-
-    stop.await();
-    if (!isShuttingDown(hook)) {
-      running.close();
-    }
+    foreground.run(running);
     return 0;
-  }
-
-  private static boolean isShuttingDown(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-      return false;
-    } catch (IllegalStateException e) {
-      return true;
-    }
   }
 }

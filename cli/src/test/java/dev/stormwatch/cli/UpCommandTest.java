@@ -145,7 +145,7 @@ class UpCommandTest {
       cli.setOut(new PrintWriter(out, true));
       exit = CompletableFuture.supplyAsync(() -> cli.execute("--data-dir", dataDir.toString(),
           "--kafka-port", "0", "--controller-port", "0", "--registry-port", "0", "--gateway-port", "0"));
-      boolean started = command.started.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+      boolean started = command.foreground.started.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
       if (!started) {
         throw new AssertionError("stormwatch up did not start within " + DEADLINE + "; output: " + out
             + (exit.isDone() ? " exit=" + exit.join() : ""));
@@ -161,7 +161,7 @@ class UpCommandTest {
     }
 
     void stop() {
-      command.stop.countDown();
+      command.foreground.stop();
     }
 
     int exitCode() throws Exception {

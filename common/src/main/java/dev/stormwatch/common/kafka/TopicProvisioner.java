@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -68,7 +69,7 @@ public final class TopicProvisioner {
    * @param admin             an admin client on the cluster
    * @param topics            the catalogue
    * @param partitions        partitions of each new topic
-   * @param replicationFactor replication factor of each new topic
+   * @param replicationFactor replication factor of each new topic; 0 or less: the broker's default
    * @param timeout           how long to wait for the cluster
    * @return the names of the topics it created
    */
@@ -81,7 +82,8 @@ public final class TopicProvisioner {
         if (existing.contains(name)) {
           continue;
         }
-        NewTopic topic = new NewTopic(name, partitions, replicationFactor);
+        NewTopic topic = replicationFactor > 0 ? new NewTopic(name, partitions, replicationFactor)
+            : new NewTopic(name, Optional.of(partitions), Optional.empty());
         if (topics.compacted().contains(name)) {
           topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         } else if (name.equals(topics.deadLetters())) {
