@@ -80,24 +80,22 @@ final class ConfigFile {
 
   /** The {@code kafka} section: Kafka client settings by their own names (bootstrap.servers, security.protocol...). */
   Map<String, String> kafkaSettings() {
-    Map<String, String> flat = new LinkedHashMap<>();
-    JsonNode kafka = root.path("kafka");
-    if (!kafka.isMissingNode() && !kafka.isNull()) {
-      kafka.fields().forEachRemaining(e -> flatten(e.getKey(), e.getValue(), flat));
-    }
-    return flat;
+    return sectionSettings("kafka");
   }
 
   /** The {@code schema-registry} section, by the registry client's keys (url, basic.auth.user.info...). */
   Map<String, String> registrySettings() {
-    Map<String, String> flat = new LinkedHashMap<>();
-    JsonNode registry = root.path("schema-registry");
-    if (!registry.isMissingNode() && !registry.isNull()) {
-      registry.fields().forEachRemaining(e -> flatten(e.getKey(), e.getValue(), flat));
-    }
+    Map<String, String> flat = sectionSettings("schema-registry");
     if (flat.containsKey("url")) {
       flat.put("schema.registry.url", flat.remove("url"));
     }
+    return flat;
+  }
+
+  /** A section's leaves flattened to dotted keys, without the section's own name. */
+  private Map<String, String> sectionSettings(String section) {
+    Map<String, String> flat = new LinkedHashMap<>();
+    root.path(section).fields().forEachRemaining(e -> flatten(e.getKey(), e.getValue(), flat));
     return flat;
   }
 
