@@ -24,7 +24,7 @@ import java.util.TreeSet;
 final class ConfigFile {
 
   static final Set<String> SECTIONS = Set.of("kafka", "schema-registry", "topics", "gateway", "ingest",
-      "normalize", "logs");
+      "normalize", "logs", "correlator");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final JsonNode root;

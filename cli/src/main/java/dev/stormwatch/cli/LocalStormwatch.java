@@ -3,6 +3,8 @@ package dev.stormwatch.cli;
 import dev.stormwatch.common.kafka.TopicProvisioner;
 import dev.stormwatch.common.kafka.Topics;
 import dev.stormwatch.common.registry.SchemaRegistryConfig;
+import dev.stormwatch.correlator.CorrelatorApp;
+import dev.stormwatch.correlator.domain.CorrelatorSettings;
 import dev.stormwatch.devstack.DevStack;
 import dev.stormwatch.devstack.DevStackConfig;
 import dev.stormwatch.ingest.IngestApp;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything of Stormwatch in this JVM on the embedded default: the devstack (KRaft broker and
- * Schema Registry), Stormwatch's topics, then the apps — ingest and the HTTP gateway so far —
+ * Schema Registry), Stormwatch's topics, then the apps — ingest, the correlator and the HTTP
+ * gateway so far —
  * sharing one metrics registry, configured by the optional {@link ConfigFile} (the devstack's
  * host and ports come from the command line). Closing stops them in reverse order of start.
  */
@@ -64,6 +67,11 @@ final class LocalStormwatch implements AutoCloseable {
           devstack.bootstrapServers(), Map.of(),
           SchemaRegistryConfig.builder().urls(devstack.registryUrl()).build(), topics, meters);
       started.push(ingest);
+      CorrelatorApp correlator = CorrelatorApp.start(CorrelatorSettings.fromTree(file.root().path("correlator")),
+          Duration.ofSeconds(1), devstack.bootstrapServers(), Map.of(),
+          SchemaRegistryConfig.builder().urls(devstack.registryUrl()).build(), topics, meters,
+          config.dataDir().resolve("correlator").toAbsolutePath(), "stormwatch-correlator");
+      started.push(correlator);
       Map<String, String> gatewaySettings = new LinkedHashMap<>(file.gatewaySettings());
       gatewaySettings.put(GatewayConfig.KAFKA_PREFIX + AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
           devstack.bootstrapServers());
@@ -74,6 +82,9 @@ final class LocalStormwatch implements AutoCloseable {
       started.push(gateway);
       if (!ingest.awaitRunning(STARTUP_TIMEOUT)) {
         throw new IllegalStateException("ingest did not reach RUNNING within " + STARTUP_TIMEOUT);
+      }
+      if (!correlator.awaitRunning(STARTUP_TIMEOUT)) {
+        throw new IllegalStateException("the correlator did not reach RUNNING within " + STARTUP_TIMEOUT);
       }
       return new LocalStormwatch(devstack, gateway, started, topics);
     } catch (InterruptedException e) {

@@ -27,6 +27,9 @@ class ConfigFileTest {
     assertThat(fromFile.plainLogPattern().pattern()).isEqualTo(defaults.plainLogPattern().pattern());
     assertThat(fromFile.logRules().toString()).isEqualTo(defaults.logRules().toString());
 
+    assertThat(dev.stormwatch.correlator.domain.CorrelatorSettings.fromTree(file.root().path("correlator")))
+        .isEqualTo(dev.stormwatch.correlator.domain.CorrelatorSettings.defaults());
+
     Map<String, String> gateway = new HashMap<>(file.gatewaySettings());
     gateway.put("kafka.bootstrap.servers", "127.0.0.1:9092");
     assertThat(GatewayConfig.fromMap(gateway)).isEqualTo(GatewayConfig.builder("127.0.0.1:9092").build());

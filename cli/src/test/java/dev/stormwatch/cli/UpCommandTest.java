@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import dev.stormwatch.avro.AlertEvent;
+import dev.stormwatch.avro.Incident;
 import dev.stormwatch.avro.Severity;
 import dev.stormwatch.common.registry.RestSchemaRegistryClient;
 import dev.stormwatch.common.registry.SchemaRegistryClient;
@@ -126,6 +127,26 @@ class UpCommandTest {
         assertThat(e.getService()).isEqualTo("checkout");
         assertThat(e.getName()).isEqualTo("HighErrorRate");
         assertThat(e.getSeverity()).isEqualTo(Severity.CRITICAL);
+      });
+    }
+    // ... and the correlator made an incident of it
+    try (SchemaRegistryClient client = new RestSchemaRegistryClient(registry);
+         KafkaConsumer<String, Incident> consumer = new KafkaConsumer<>(Map.of(
+             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, running.command.stack.bootstrapServers(),
+             ConsumerConfig.GROUP_ID_CONFIG, "up-command-test-incidents",
+             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+             new StringDeserializer(),
+             SpecificAvroSerde.of(Incident.class, client, AvroSerdeConfig.defaults(), false).deserializer())) {
+      consumer.subscribe(java.util.List.of(running.command.stack.topics().incidents()));
+      java.util.List<Incident> incidents = new java.util.ArrayList<>();
+      long deadline = System.nanoTime() + DEADLINE.toNanos();
+      while (incidents.isEmpty() && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> incidents.add(r.value()));
+      }
+      assertThat(incidents).isNotEmpty().allSatisfy(i -> {
+        assertThat(i.getServices()).containsExactly("checkout");
+        assertThat(i.getSeverity()).isEqualTo(Severity.CRITICAL);
       });
     }
   }
