@@ -48,20 +48,15 @@ class CorrelatorAppTest {
     SchemaRegistryConfig registry = SchemaRegistryConfig.builder().urls(kafka.registryUrl()).build();
     try (SchemaRegistryClient client = new RestSchemaRegistryClient(registry)) {
       CorrelatorSerdes serdes = CorrelatorSerdes.of(client, AvroSerdeConfig.defaults());
-      Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
       try (KafkaProducer<String, ServiceNode> nodes = new KafkaProducer<>(kafka.producerProps(),
-          new StringSerializer(), serdes.services().serializer());
-           KafkaProducer<String, AlertEvent> alerts = new KafkaProducer<>(kafka.producerProps(),
-               new StringSerializer(), serdes.alerts().serializer())) {
+          new StringSerializer(), serdes.services().serializer())) {
         for (var n : List.of(node("cartservice", List.of("redis-cart")), node("redis-cart", List.of()))) {
           nodes.send(new ProducerRecord<>(topics.topology(), n.getName(), n)).get();
         }
-        alerts.send(new ProducerRecord<>(topics.normalized(), "redis", alert("redis", "redis-cart", t0))).get();
-        alerts.send(new ProducerRecord<>(topics.normalized(), "cart", alert("cart", "cartservice",
-            t0.plusSeconds(1)))).get();
       }
+      // a group wait long enough that both alerts are in before it ends, however slow the machine
       CorrelatorSettings settings = CorrelatorSettings.fromTree(
-          new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"group-wait\": \"2s\"}"));
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"group-wait\": \"5s\"}"));
       Map<String, Object> overrides = Map.of(
           StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100,
           StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0,
@@ -71,6 +66,14 @@ class CorrelatorAppTest {
           overrides, registry, topics, new SimpleMeterRegistry(), kafka.stateDir().resolve(kafka.uniqueName("s")),
           kafka.uniqueName("correlator"))) {
         assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
+        // the alerts go in once the app runs, timed now: the group wait (wall clock) starts with them
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        try (KafkaProducer<String, AlertEvent> alerts = new KafkaProducer<>(kafka.producerProps(),
+            new StringSerializer(), serdes.alerts().serializer())) {
+          alerts.send(new ProducerRecord<>(topics.normalized(), "redis", alert("redis", "redis-cart", t0)));
+          alerts.send(new ProducerRecord<>(topics.normalized(), "cart", alert("cart", "cartservice",
+              t0.plusMillis(100)))).get();
+        }
         List<ConsumerRecord<String, EscalationEvent>> escalations = kafka.consumeUntil(topics.escalations(), 1,
             Duration.ofSeconds(60), new StringDeserializer(), serdes.escalations().deserializer());
         assertThat(escalations).extracting(r -> r.value().getKind()).containsExactly(EscalationKind.OPENED);
