@@ -79,7 +79,7 @@ public final class AlertState {
   private final NavigableSet<Point> recent;
   private final long[] sketch;
 
-  private AlertState(String fingerprint, Observation latest, Instant firstSeenAt, Instant lastSeenAt,
+  AlertState(String fingerprint, Observation latest, Instant firstSeenAt, Instant lastSeenAt,
                      Instant firstFiringAt, Instant lastResolvedAt, long occurrences, NavigableSet<Point> recent,
                      long[] sketch) {
     this.fingerprint = fingerprint;
@@ -305,6 +305,18 @@ public final class AlertState {
   public String toString() {
     return "AlertState{" + fingerprint + " " + status() + " " + service() + "/" + name() + " since " + startsAt()
         + ", last " + lastSeenAt + ", " + observations() + " obs}";
+  }
+
+  Instant firstFiringAt() {
+    return firstFiringAt;
+  }
+
+  NavigableSet<Point> recent() {
+    return recent;
+  }
+
+  long[] sketch() {
+    return sketch.clone();
   }
 
   // ---- parts --------------------------------------------------------------------------------

@@ -21,7 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The correlation rules: which incident an alert observation belongs to, what commands and the
@@ -53,8 +55,11 @@ import java.util.stream.Stream;
  * An alert the index places in an incident that did not keep it (beyond {@code
  * max-alerts-per-incident}) is not counted again.
  *
- * <p><b>Ids</b> are {@code inc-} and 16 hex digits of SHA-256 over domain, fingerprint and event
- * time of the alert that opened it (a suffix {@code -2}, {@code -3}... if that id is taken).
+ * <p><b>Ids</b> are {@code inc-}, 8 hex digits of {@link #domainHash} (the murmur2 of the domain, the
+ * hash Kafka partitions the domain-keyed stream by, so a command keyed by incident id can be sent to
+ * the partition that owns the incident's domain), a {@code -}, and 16 hex digits of SHA-256 over
+ * domain, fingerprint and event time of the alert that opened it (a suffix {@code -2}, {@code -3}...
+ * if that id is taken).
  *
  * <p><b>Time.</b> Auto-resolve happens at the due time ({@code lastActivityAt + resolve-after}),
  * not at the time the punctuator noticed, so a replay resolves at the same instant.
@@ -273,11 +278,32 @@ public final class Correlator {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       byte[] hash = sha.digest((domain + "\n" + fingerprint + "\n" + at.toEpochMilli())
           .getBytes(StandardCharsets.UTF_8));
-      return "inc-" + HexFormat.of().formatHex(hash, 0, 8);
+      return "inc-" + String.format("%08x", domainHash(domain)) + "-" + HexFormat.of().formatHex(hash, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every JVM", e);
     }
   }
+
+  /**
+   * Kafka's murmur2 of the domain's UTF-8 bytes: what Kafka's default partitioner hashes a String
+   * key by, so {@code toPositive(domainHash(d)) % partitions} is the partition of domain {@code d}.
+   */
+  public static int domainHash(String domain) {
+    return Utils.murmur2(domain.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The {@link #domainHash} embedded in an incident id, or empty when the id does not have the
+   * form {@code inc-<8 hex>-<rest>} (a malformed command id).
+   */
+  public static OptionalInt domainHashOf(String incidentId) {
+    if (incidentId == null || !ID.matcher(incidentId).matches()) {
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(Integer.parseUnsignedInt(incidentId.substring(4, 12), 16));
+  }
+
+  private static final Pattern ID = Pattern.compile("inc-[0-9a-f]{8}-[0-9a-f]{16}(-[1-9][0-9]{0,8})?");
 
   // ---- internals ---------------------------------------------------------------------------
 

@@ -324,6 +324,6 @@ class CorrelatorTimelineTest {
     assertThat(again.incidents.values()).containsExactlyElementsOf(sim.incidents.values());
     assertThat(again.escalations).containsExactlyElementsOf(sim.escalations);
     assertThat(sim.incidentOf("redis").id())
-        .isEqualTo(Correlator.incidentId(DOMAIN, "redis", t(0))).matches("inc-[0-9a-f]{16}");
+        .isEqualTo(Correlator.incidentId(DOMAIN, "redis", t(0))).matches("inc-[0-9a-f]{8}-[0-9a-f]{16}");
   }
 }
