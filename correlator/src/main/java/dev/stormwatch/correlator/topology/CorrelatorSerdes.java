@@ -1,0 +1,44 @@
+package dev.stormwatch.correlator.topology;
+
+import dev.stormwatch.avro.AlertEvent;
+import dev.stormwatch.avro.EscalationEvent;
+import dev.stormwatch.avro.Incident;
+import dev.stormwatch.avro.IncidentCommand;
+import dev.stormwatch.avro.ServiceNode;
+import dev.stormwatch.common.registry.SchemaRegistryClient;
+import dev.stormwatch.common.serde.AvroSerdeConfig;
+import dev.stormwatch.common.serde.SpecificAvroSerde;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.Serde;
+
+/**
+ * The Avro value serdes of the correlator (Confluent wire format, registry-backed).
+ *
+ * @param alerts      {@code AlertEvent}
+ * @param commands    {@code IncidentCommand}
+ * @param incidents   {@code Incident}
+ * @param escalations {@code EscalationEvent}
+ * @param services    {@code ServiceNode}
+ */
+public record CorrelatorSerdes(Serde<AlertEvent> alerts, Serde<IncidentCommand> commands, Serde<Incident> incidents,
+                               Serde<EscalationEvent> escalations, Serde<ServiceNode> services) {
+
+  /** Validates. */
+  public CorrelatorSerdes {
+    Objects.requireNonNull(alerts, "alerts");
+    Objects.requireNonNull(commands, "commands");
+    Objects.requireNonNull(incidents, "incidents");
+    Objects.requireNonNull(escalations, "escalations");
+    Objects.requireNonNull(services, "services");
+  }
+
+  /** Value serdes over {@code client}, which the caller keeps owning. */
+  public static CorrelatorSerdes of(SchemaRegistryClient client, AvroSerdeConfig config) {
+    return new CorrelatorSerdes(
+        SpecificAvroSerde.of(AlertEvent.class, client, config, false),
+        SpecificAvroSerde.of(IncidentCommand.class, client, config, false),
+        SpecificAvroSerde.of(Incident.class, client, config, false),
+        SpecificAvroSerde.of(EscalationEvent.class, client, config, false),
+        SpecificAvroSerde.of(ServiceNode.class, client, config, false));
+  }
+}

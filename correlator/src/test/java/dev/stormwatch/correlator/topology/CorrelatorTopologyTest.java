@@ -1,0 +1,414 @@
+package dev.stormwatch.correlator.topology;
+
+import static dev.stormwatch.correlator.topology.Boutique.T0;
+import static dev.stormwatch.correlator.topology.Boutique.command;
+import static dev.stormwatch.correlator.topology.Boutique.firing;
+import static dev.stormwatch.correlator.topology.Boutique.resolved;
+import static dev.stormwatch.correlator.topology.Boutique.t;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stormwatch.avro.AlertEvent;
+import dev.stormwatch.avro.CommandKind;
+import dev.stormwatch.avro.EscalationEvent;
+import dev.stormwatch.avro.EscalationKind;
+import dev.stormwatch.avro.Incident;
+import dev.stormwatch.avro.IncidentCommand;
+import dev.stormwatch.avro.IncidentStatus;
+import dev.stormwatch.avro.ServiceNode;
+import dev.stormwatch.avro.Severity;
+import dev.stormwatch.common.kafka.DeadLetterHeaders;
+import dev.stormwatch.common.kafka.Topics;
+import dev.stormwatch.common.registry.RestSchemaRegistryClient;
+import dev.stormwatch.common.registry.SchemaRegistryClient;
+import dev.stormwatch.common.registry.SchemaRegistryConfig;
+import dev.stormwatch.common.serde.AvroSerdeConfig;
+import dev.stormwatch.correlator.domain.Cap;
+import dev.stormwatch.correlator.domain.CorrelatorSettings;
+import dev.stormwatch.testkit.KafkaIntegrationTest;
+import dev.stormwatch.testkit.KafkaTestEnv;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 4, item 14: timelines through the whole correlator topology on {@link TopologyTestDriver}
+ * with the real Avro serdes and the embedded registry, over Online Boutique (one domain,
+ * {@code component:adservice}). Event times are explicit; the wall clock starts at T0 and only moves
+ * when a test moves it.
+ */
+@KafkaIntegrationTest
+class CorrelatorTopologyTest {
+
+  private static final String DOMAIN = "component:adservice";
+
+  private final Topics topics = Topics.defaults();
+  @TempDir Path stateDir;
+  private SchemaRegistryClient client;
+  private CorrelatorSerdes serdes;
+  private SimpleMeterRegistry meters;
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, AlertEvent> alerts;
+  private TestInputTopic<String, IncidentCommand> commands;
+  private TestOutputTopic<String, Incident> incidentsOut;
+  private TestOutputTopic<String, EscalationEvent> escalationsOut;
+  private TestOutputTopic<byte[], byte[]> dead;
+  private final Map<String, Incident> incidents = new LinkedHashMap<>();
+  private final List<EscalationEvent> escalations = new ArrayList<>();
+
+  @BeforeEach
+  void start(KafkaTestEnv kafka) {
+    client = new RestSchemaRegistryClient(SchemaRegistryConfig.builder().urls(kafka.registryUrl()).build());
+    serdes = CorrelatorSerdes.of(client, AvroSerdeConfig.defaults());
+  }
+
+  private void startDriver(CorrelatorSettings settings) {
+    meters = new SimpleMeterRegistry();
+    Topology topology = CorrelatorTopology.build(settings, topics, serdes, new CorrelatorMetrics(meters));
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "correlator-timelines");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+    driver = new TopologyTestDriver(topology, props, T0);
+    TestInputTopic<String, ServiceNode> graph = driver.createInputTopic(topics.topology(), new StringSerializer(),
+        serdes.services().serializer());
+    for (ServiceNode n : Boutique.nodes()) {
+      graph.pipeInput(n.getName(), n, T0);
+    }
+    alerts = driver.createInputTopic(topics.normalized(), new StringSerializer(), serdes.alerts().serializer());
+    commands = driver.createInputTopic(topics.incidentCommands(), new StringSerializer(),
+        serdes.commands().serializer());
+    incidentsOut = driver.createOutputTopic(topics.incidents(), new StringDeserializer(),
+        serdes.incidents().deserializer());
+    escalationsOut = driver.createOutputTopic(topics.escalations(), new StringDeserializer(),
+        serdes.escalations().deserializer());
+    dead = driver.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    if (driver != null) {
+      driver.close();
+    }
+    client.close();
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private void send(AlertEvent... events) {
+    for (AlertEvent e : events) {
+      alerts.pipeInput(e.getFingerprint(), e, e.getEndsAt() == null ? e.getStartsAt() : e.getEndsAt());
+    }
+    drain();
+  }
+
+  private void apply(IncidentCommand c) {
+    commands.pipeInput(c.getIncidentId(), c, c.getAt());
+    drain();
+  }
+
+  /** Moves the wall clock to {@code at}; the driver punctuates once, at {@code at}. */
+  private void clock(Instant at) {
+    driver.advanceWallClockTime(Duration.between(T0, at).minusMillis(wallOffset));
+    wallOffset = Duration.between(T0, at).toMillis();
+    drain();
+  }
+
+  private long wallOffset;
+
+  private void drain() {
+    for (TestRecord<String, Incident> r : incidentsOut.readRecordsToList()) {
+      if (r.value() == null) {
+        incidents.remove(r.key());
+      } else {
+        incidents.put(r.key(), r.value());
+      }
+    }
+    escalations.addAll(escalationsOut.readValuesToList());
+  }
+
+  private List<Incident> live() {
+    return incidents.values().stream().filter(i -> i.getMergedInto() == null).toList();
+  }
+
+  private Incident only() {
+    assertThat(live()).hasSize(1);
+    return live().get(0);
+  }
+
+  private List<String> escalationKinds() {
+    return escalations.stream().map(e -> e.getIncidentId() + ":" + e.getKind()).toList();
+  }
+
+  private double counter(String name, String tag, String value) {
+    return meters.get(name).tag(tag, value).counter().count();
+  }
+
+  private static List<String> fingerprints(Incident i) {
+    return i.getAlerts().stream().map(a -> a.getFingerprint()).toList();
+  }
+
+  // ---- timelines -----------------------------------------------------------------------------
+
+  @Test
+  void aDependencyFailsFirstAndItsDependentsAlertAfterIt() {
+    startDriver(CorrelatorSettings.defaults());
+    send(firing("redis", "redis-cart", Severity.HIGH, t(0)),
+        firing("cart", "cartservice", Severity.HIGH, t(3)),
+        firing("checkout", "checkoutservice", Severity.CRITICAL, t(7)),
+        firing("front", "frontend", Severity.HIGH, t(9)));
+
+    Incident incident = only();
+    assertThat(incident.getId()).matches("inc-[0-9a-f]{8}-[0-9a-f]{16}");
+    assertThat(incident.getDomain()).isEqualTo(DOMAIN);
+    assertThat(fingerprints(incident)).containsExactlyInAnyOrder("redis", "cart", "checkout", "front");
+    assertThat(incident.getSeverity()).isEqualTo(Severity.CRITICAL);
+    assertThat(incident.getRootCauses().get(0).getService()).isEqualTo("redis-cart");
+    assertThat(incident.getStatus()).isEqualTo(IncidentStatus.OPEN);
+
+    clock(t(29));
+    assertThat(escalations).as("group wait").isEmpty();
+    clock(t(30));
+    assertThat(escalationKinds()).containsExactly(incident.getId() + ":OPENED");
+    assertThat(escalations.get(0).getRootCause()).isEqualTo("redis-cart");
+    assertThat(incidents.get(incident.getId()).getEscalatedAt()).isEqualTo(t(30));
+    assertThat(counter("stormwatch.correlator.incidents", "event", "opened")).isEqualTo(1.0);
+    assertThat(counter("stormwatch.correlator.escalations", "kind", "opened")).isEqualTo(1.0);
+  }
+
+  @Test
+  void alertsOnAnUnrelatedBranchOpenASeparateIncident() {
+    startDriver(CorrelatorSettings.defaults());
+    send(firing("redis", "redis-cart", Severity.HIGH, t(0)),
+        firing("pay", "paymentservice", Severity.HIGH, t(20)),
+        firing("bill", "billing", Severity.HIGH, t(21)));
+    assertThat(live()).hasSize(3);
+    assertThat(live()).extracting(Incident::getDomain).containsExactlyInAnyOrder(DOMAIN, DOMAIN, "service:billing");
+    assertThat(meters.get("stormwatch.correlator.unknown.services").counter().count()).isEqualTo(1.0);
+    clock(t(60));
+    assertThat(escalations).extracting(EscalationEvent::getKind).containsOnly(EscalationKind.OPENED).hasSize(3);
+  }
+
+  @Test
+  void aDependencyThatNeverAlertsWhileAllItsCallersDoIsAnInferredCandidate() {
+    startDriver(CorrelatorSettings.defaults());
+    send(firing("checkout", "checkoutservice", Severity.HIGH, t(0)),
+        firing("reco", "recommendationservice", Severity.HIGH, t(2)),
+        firing("front", "frontend", Severity.CRITICAL, t(4)));
+    Incident incident = only();
+    assertThat(incident.getRootCauses().get(0).getService()).isEqualTo("productcatalogservice");
+    assertThat(incident.getRootCauses().get(0).getInferred()).isTrue();
+  }
+
+  @Test
+  void outOfOrderDeliveryGivesTheSameIncident() {
+    startDriver(CorrelatorSettings.defaults());
+    send(firing("front", "frontend", Severity.HIGH, t(9)),
+        firing("checkout", "checkoutservice", Severity.CRITICAL, t(7)),
+        firing("cart", "cartservice", Severity.HIGH, t(3)),
+        firing("redis", "redis-cart", Severity.HIGH, t(0)));
+    Incident incident = only();
+    assertThat(fingerprints(incident)).containsExactlyInAnyOrder("redis", "cart", "checkout", "front");
+    assertThat(incident.getRootCauses().get(0).getService()).isEqualTo("redis-cart");
+    assertThat(incident.getFirstAlertAt()).isEqualTo(t(0));
+    // a duplicate changes nothing and emits nothing
+    long before = incidentsOut.getQueueSize();
+    send(firing("cart", "cartservice", Severity.HIGH, t(3)));
+    assertThat(incidentsOut.getQueueSize()).isEqualTo(before);
+    assertThat(counter("stormwatch.correlator.alerts", "outcome", "unchanged")).isEqualTo(1.0);
+  }
+
+  @Test
+  void aStormOf5000AlertsBecomesOneIncidentAndOneEscalation() {
+    startDriver(CorrelatorSettings.defaults());
+    List<String> services = Boutique.nodes().stream().map(ServiceNode::getName).toList();
+    Random random = new Random(20250301L);
+    List<AlertEvent> storm = new ArrayList<>();
+    for (int i = 0; i < 5000; i++) {
+      String service = services.get(random.nextInt(services.size()));
+      storm.add(firing("storm-" + i, service, Severity.values()[1 + random.nextInt(4)],
+          t(0).plusMillis(random.nextInt(20_000))));
+    }
+    storm.sort((a, b) -> a.getStartsAt().compareTo(b.getStartsAt()));
+    for (int i = 0; i + 1 < storm.size(); i += 7) {
+      Collections.swap(storm, i, i + 1);
+    }
+    for (int i = 0; i < storm.size(); i++) {
+      AlertEvent e = storm.get(i);
+      alerts.pipeInput(e.getFingerprint(), e, e.getStartsAt());
+      if (i % 100 == 0) {
+        drain();
+      }
+    }
+    drain();
+    assertThat(escalations).as("still in the group wait").isEmpty();
+    clock(t(60));
+    Incident incident = only();
+    assertThat(incident.getAlertCount()).isEqualTo(5000);
+    assertThat(incident.getAlerts()).hasSize(CorrelatorSettings.DEFAULT_MAX_ALERTS_PER_INCIDENT);
+    assertThat(escalations).extracting(EscalationEvent::getKind).containsExactly(EscalationKind.OPENED);
+    assertThat(escalations.get(0).getIncidentId()).isEqualTo(incident.getId());
+    assertThat(counter("stormwatch.correlator.caps", "cap", "alerts_per_incident")).isGreaterThan(0.0);
+  }
+
+  @Test
+  void anAlertBridgingTwoIncidentsMergesThem() {
+    startDriver(CorrelatorSettings.defaults());
+    send(firing("redis", "redis-cart", Severity.HIGH, t(0)), firing("pay", "paymentservice", Severity.WARNING, t(5)));
+    assertThat(live()).hasSize(2);
+    String oldest = incidents.keySet().iterator().next();
+    send(firing("checkout", "checkoutservice", Severity.CRITICAL, t(10)));
+    Incident survivor = only();
+    assertThat(survivor.getId()).isEqualTo(oldest);
+    assertThat(fingerprints(survivor)).containsExactlyInAnyOrder("redis", "pay", "checkout");
+    Incident merged = incidents.values().stream().filter(i -> i.getMergedInto() != null).findFirst().orElseThrow();
+    assertThat(merged.getMergedInto()).isEqualTo(oldest);
+    // the moved alert's resolve reaches the survivor
+    send(resolved("pay", "paymentservice", Severity.WARNING, t(5), t(20)));
+    assertThat(incidents.get(oldest).getAlerts()).filteredOn(a -> a.getFingerprint().equals("pay"))
+        .extracting(a -> a.getEndsAt()).containsExactly(t(20));
+    clock(t(60));
+    assertThat(escalationKinds()).as("the merged incident never pages").containsExactly(oldest + ":OPENED");
+    // a command on the merged incident is redirected to the survivor
+    apply(command("c-m", merged.getId(), CommandKind.ACK, t(61)));
+    assertThat(incidents.get(oldest).getStatus()).isEqualTo(IncidentStatus.ACKNOWLEDGED);
+    assertThat(counter("stormwatch.correlator.incidents", "event", "merged")).isEqualTo(1.0);
+  }
+
+  @Test
+  void resolveAfterQuietReopenAckAndResolveByCommand() {
+    startDriver(CorrelatorSettings.defaults());
+    send(firing("cart", "cartservice", Severity.HIGH, t(0)));
+    String id = only().getId();
+    clock(t(30));
+    assertThat(escalationKinds()).containsExactly(id + ":OPENED");
+
+    apply(command("c-1", id, CommandKind.ACK, t(45)));
+    assertThat(incidents.get(id).getStatus()).isEqualTo(IncidentStatus.ACKNOWLEDGED);
+    assertThat(incidents.get(id).getAcknowledgedBy()).isEqualTo("alice");
+    apply(command("c-1", id, CommandKind.ACK, t(46)));
+    assertThat(counter("stormwatch.correlator.commands", "result", "ignored")).isEqualTo(1.0);
+
+    send(resolved("cart", "cartservice", Severity.HIGH, t(0), t(100)));
+    clock(t(399));
+    assertThat(incidents.get(id).getStatus()).isEqualTo(IncidentStatus.ACKNOWLEDGED);
+    clock(t(401));
+    assertThat(incidents.get(id).getStatus()).isEqualTo(IncidentStatus.RESOLVED);
+    assertThat(incidents.get(id).getResolvedAt()).as("at the due time").isEqualTo(t(400));
+    assertThat(escalationKinds()).endsWith(id + ":RESOLVED");
+
+    send(firing("front", "frontend", Severity.HIGH, t(400 + 600)));
+    assertThat(incidents.get(id).getStatus()).isEqualTo(IncidentStatus.REOPENED);
+    assertThat(escalationKinds()).endsWith(id + ":REOPENED");
+
+    apply(command("c-2", id, CommandKind.RESOLVE, t(1100)));
+    assertThat(incidents.get(id).getStatus()).isEqualTo(IncidentStatus.RESOLVED);
+    assertThat(incidents.get(id).getResolvedBy()).isEqualTo("alice");
+    assertThat(escalationKinds()).endsWith(id + ":RESOLVED");
+    assertThat(counter("stormwatch.correlator.commands", "result", "applied")).isEqualTo(2.0);
+
+    // after the retention it leaves state: a tombstone, and no deadline is left behind
+    clock(t(1100).plus(CorrelatorSettings.DEFAULT_RETENTION).plusSeconds(1));
+    assertThat(incidents).doesNotContainKey(id);
+    KeyValueStore<String, String> deadlines = driver.getKeyValueStore(CorrelatorStores.DEADLINES);
+    try (KeyValueIterator<String, String> it = deadlines.all()) {
+      assertThat(it.hasNext()).isFalse();
+    }
+    assertThat(driver.getKeyValueStore(CorrelatorStores.INCIDENTS).get(id)).isNull();
+  }
+
+  @Test
+  void aCommandWithAMalformedIdIsDeadLetteredWithTheReason() {
+    startDriver(CorrelatorSettings.defaults());
+    commands.pipeInput("inc-0123456789abcdef", command("c-9", "inc-0123456789abcdef", CommandKind.ACK, t(1)), t(1));
+    List<TestRecord<byte[], byte[]>> letters = dead.readRecordsToList();
+    assertThat(letters).hasSize(1);
+    String reason = new String(letters.get(0).headers().lastHeader(DeadLetterHeaders.REASON).value(),
+        StandardCharsets.UTF_8);
+    assertThat(reason).contains("malformed incident id 'inc-0123456789abcdef'");
+    assertThat(new String(letters.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("inc-0123456789abcdef");
+    assertThat(serdes.commands().deserializer().deserialize(topics.incidentCommands(), letters.get(0).value())
+        .getId()).isEqualTo("c-9");
+    assertThat(counter("stormwatch.correlator.commands", "result", "rejected")).isEqualTo(1.0);
+    // a well-formed id of an incident that does not exist is ignored, not dead-lettered
+    apply(command("c-10", "inc-01234567-0123456789abcdef", CommandKind.ACK, t(2)));
+    assertThat(dead.isEmpty()).isTrue();
+    assertThat(counter("stormwatch.correlator.commands", "result", "ignored")).isEqualTo(1.0);
+  }
+
+  @Test
+  void capsAreReachedCountedAndKeptBounded() {
+    startDriver(CorrelatorSettings.defaults().withMaxAlertsPerIncident(3).withMaxTimelineEntries(5)
+        .withMaxOpenIncidentsPerDomain(1));
+    for (int i = 0; i < 5; i++) {
+      send(firing("cart-" + i, "redis-cart", Severity.HIGH, t(i)));
+    }
+    Incident incident = only();
+    assertThat(incident.getAlertCount()).isEqualTo(5);
+    assertThat(incident.getAlerts()).hasSize(3);
+    assertThat(incident.getTimeline()).hasSize(5);
+    send(firing("pay", "paymentservice", Severity.HIGH, t(10)));
+    assertThat(live()).hasSize(1);
+    assertThat(counter("stormwatch.correlator.caps", "cap", "alerts_per_incident")).isGreaterThan(0.0);
+    assertThat(counter("stormwatch.correlator.caps", "cap", "timeline_entries")).isGreaterThan(0.0);
+    assertThat(counter("stormwatch.correlator.caps", "cap", "open_incidents_per_domain")).isEqualTo(1.0);
+    assertThat(counter("stormwatch.correlator.alerts", "outcome", "dropped")).isEqualTo(1.0);
+  }
+
+  @Test
+  void everyStoreAndInternalTopicIsExplicitlyNamed() {
+    startDriver(CorrelatorSettings.defaults());
+    String description = CorrelatorTopology.build(CorrelatorSettings.defaults(), topics, serdes,
+        new CorrelatorMetrics(new SimpleMeterRegistry())).describe().toString();
+    for (String store : List.of(CorrelatorStores.TOPOLOGY, CorrelatorStores.ALERT_ROUTES, CorrelatorStores.ALERTS,
+        CorrelatorStores.ALERT_INCIDENT, CorrelatorStores.INCIDENTS, CorrelatorStores.DOMAIN_INDEX,
+        CorrelatorStores.DEADLINES)) {
+      assertThat(description).contains(store);
+    }
+    assertThat(description).contains(CorrelatorTopology.REPARTITION + "-repartition")
+        .doesNotContain("KSTREAM-REPARTITION").doesNotContain("STATE-STORE");
+  }
+
+  @Test
+  void aTopologyChangeMovesNewEpisodesOnly() {
+    startDriver(CorrelatorSettings.defaults());
+    send(firing("pay", "paymentservice", Severity.HIGH, t(0)));
+    String old = only().getId();
+    TestInputTopic<String, ServiceNode> graph = driver.createInputTopic(topics.topology(), new StringSerializer(),
+        serdes.services().serializer());
+    ServiceNode moved = Boutique.nodes().stream().filter(n -> n.getName().equals("paymentservice")).findFirst()
+        .orElseThrow();
+    moved.setSystem("payments");
+    graph.pipeInput("paymentservice", moved, t(1));
+    send(resolved("pay", "paymentservice", Severity.HIGH, t(0), t(60)));
+    assertThat(incidents.get(old).getAlerts().get(0).getEndsAt()).as("the episode follows its route").isEqualTo(t(60));
+    send(firing("pay-2", "paymentservice", Severity.HIGH, t(90)));
+    assertThat(live()).extracting(Incident::getDomain).containsExactlyInAnyOrder(DOMAIN, "payments");
+    assertThat(meters.get("stormwatch.correlator.domain.moves").counter().count()).isEqualTo(1.0);
+  }
+}
