@@ -1,0 +1,69 @@
+package dev.stormwatch.correlator.query;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Settings of the correlator's query API.
+ *
+ * @param host            bind address (default {@code 0.0.0.0})
+ * @param port            port (default 8080; 0 picks a free one)
+ * @param advertisedHost  the host peers reach this instance at; with the bound port it is this
+ *                        instance's {@code application.server} (default {@code localhost})
+ * @param peerTimeout     upper bound of one call to a peer instance (default 2 s)
+ * @param retryAfter      the {@code Retry-After} of a 503 (default 1 s, whole seconds)
+ * @param commandTimeout  upper bound of writing one command to Kafka (default 5 s)
+ * @param bearerToken     when present, {@code POST}s need {@code Authorization: Bearer <token>}
+ * @param incidentsStore  the incidents store ({@value #INCIDENTS_STORE})
+ * @param alertsStore     the per-fingerprint alert store ({@value #ALERTS_STORE})
+ */
+public record QueryServerConfig(String host, int port, String advertisedHost, Duration peerTimeout,
+                                Duration retryAfter, Duration commandTimeout, Optional<String> bearerToken,
+                                String incidentsStore, String alertsStore) {
+
+  /** The correlator topology's incident store. */
+  public static final String INCIDENTS_STORE = "correlator-incidents";
+  /** The correlator topology's per-fingerprint alert store. */
+  public static final String ALERTS_STORE = "correlator-alerts";
+
+  public QueryServerConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(advertisedHost, "advertisedHost");
+    Objects.requireNonNull(bearerToken, "bearerToken");
+    Objects.requireNonNull(incidentsStore, "incidentsStore");
+    Objects.requireNonNull(alertsStore, "alertsStore");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535, was " + port);
+    }
+    for (Duration d : new Duration[] {peerTimeout, retryAfter, commandTimeout}) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("timeouts must be positive");
+      }
+    }
+    if (bearerToken.isPresent() && bearerToken.get().isBlank()) {
+      throw new IllegalArgumentException("bearer token must not be blank");
+    }
+  }
+
+  /** The defaults: {@code 0.0.0.0:8080}, advertised as {@code localhost}, no auth. */
+  public static QueryServerConfig defaults() {
+    return new QueryServerConfig("0.0.0.0", 8080, "localhost", Duration.ofSeconds(2), Duration.ofSeconds(1),
+        Duration.ofSeconds(5), Optional.empty(), INCIDENTS_STORE, ALERTS_STORE);
+  }
+
+  public QueryServerConfig withAddress(String bindHost, int bindPort, String advertised) {
+    return new QueryServerConfig(bindHost, bindPort, advertised, peerTimeout, retryAfter, commandTimeout,
+        bearerToken, incidentsStore, alertsStore);
+  }
+
+  public QueryServerConfig withBearerToken(String token) {
+    return new QueryServerConfig(host, port, advertisedHost, peerTimeout, retryAfter, commandTimeout,
+        Optional.of(token), incidentsStore, alertsStore);
+  }
+
+  public QueryServerConfig withStores(String incidents, String alerts) {
+    return new QueryServerConfig(host, port, advertisedHost, peerTimeout, retryAfter, commandTimeout,
+        bearerToken, incidents, alerts);
+  }
+}
