@@ -3,7 +3,15 @@ package dev.stormwatch.cli;
 import dev.stormwatch.common.kafka.TopicProvisioner;
 import dev.stormwatch.common.kafka.Topics;
 import dev.stormwatch.common.registry.SchemaRegistryConfig;
+import dev.stormwatch.avro.IncidentCommand;
+import dev.stormwatch.common.registry.RestSchemaRegistryClient;
+import dev.stormwatch.common.registry.SchemaRegistryClient;
+import dev.stormwatch.common.serde.AvroSerdeConfig;
+import dev.stormwatch.common.serde.SpecificAvroSerde;
 import dev.stormwatch.correlator.CorrelatorApp;
+import dev.stormwatch.correlator.query.KafkaCommandSink;
+import dev.stormwatch.correlator.query.QueryServer;
+import dev.stormwatch.correlator.query.QueryServerConfig;
 import dev.stormwatch.correlator.domain.CorrelatorSettings;
 import dev.stormwatch.devstack.DevStack;
 import dev.stormwatch.devstack.DevStackConfig;
@@ -13,6 +21,7 @@ import dev.stormwatch.ingest.gateway.Gateway;
 import dev.stormwatch.ingest.gateway.GatewayConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -20,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,17 +50,20 @@ final class LocalStormwatch implements AutoCloseable {
 
   private final DevStack devstack;
   private final Gateway gateway;
+  private final String queryUrl;
   private final Deque<AutoCloseable> started;
   private final Topics topics;
 
-  private LocalStormwatch(DevStack devstack, Gateway gateway, Deque<AutoCloseable> started, Topics topics) {
+  private LocalStormwatch(DevStack devstack, Gateway gateway, String queryUrl, Deque<AutoCloseable> started,
+                          Topics topics) {
     this.devstack = devstack;
     this.gateway = gateway;
+    this.queryUrl = queryUrl;
     this.started = started;
     this.topics = topics;
   }
 
-  static LocalStormwatch start(DevStackConfig config, int gatewayPort, ConfigFile file) {
+  static LocalStormwatch start(DevStackConfig config, int gatewayPort, int queryPort, ConfigFile file) {
     Deque<AutoCloseable> started = new ArrayDeque<>();
     try {
       DevStack devstack = DevStack.start(config);
@@ -67,11 +80,23 @@ final class LocalStormwatch implements AutoCloseable {
           devstack.bootstrapServers(), Map.of(),
           SchemaRegistryConfig.builder().urls(devstack.registryUrl()).build(), topics, meters);
       started.push(ingest);
+      SchemaRegistryConfig registryConfig = SchemaRegistryConfig.builder().urls(devstack.registryUrl()).build();
+      SchemaRegistryClient queryRegistry = new RestSchemaRegistryClient(registryConfig);
+      started.push(queryRegistry);
+      KafkaCommandSink commands = new KafkaCommandSink(
+          Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, devstack.bootstrapServers()), topics.incidentCommands(),
+          SpecificAvroSerde.of(IncidentCommand.class, queryRegistry, AvroSerdeConfig.defaults(), false).serializer(),
+          Duration.ofSeconds(10));
+      started.push(commands);
+      QueryServer query = QueryServer.start(QueryServerConfig.defaults().withAddress(config.host(), queryPort,
+          config.host()), meters, commands, Clock.systemUTC());
+      started.push(query);
       CorrelatorApp correlator = CorrelatorApp.start(CorrelatorSettings.fromTree(file.root().path("correlator")),
-          Duration.ofSeconds(1), devstack.bootstrapServers(), Map.of(),
-          SchemaRegistryConfig.builder().urls(devstack.registryUrl()).build(), topics, meters,
+          Duration.ofSeconds(1), devstack.bootstrapServers(),
+          Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, query.applicationServer()), registryConfig, topics, meters,
           config.dataDir().resolve("correlator").toAbsolutePath(), "stormwatch-correlator");
       started.push(correlator);
+      query.attach(correlator.streams());
       Map<String, String> gatewaySettings = new LinkedHashMap<>(file.gatewaySettings());
       gatewaySettings.put(GatewayConfig.KAFKA_PREFIX + AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
           devstack.bootstrapServers());
@@ -86,7 +111,7 @@ final class LocalStormwatch implements AutoCloseable {
       if (!correlator.awaitRunning(STARTUP_TIMEOUT)) {
         throw new IllegalStateException("the correlator did not reach RUNNING within " + STARTUP_TIMEOUT);
       }
-      return new LocalStormwatch(devstack, gateway, started, topics);
+      return new LocalStormwatch(devstack, gateway, "http://" + query.applicationServer(), started, topics);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       closeAll(started);
@@ -109,6 +134,10 @@ final class LocalStormwatch implements AutoCloseable {
     return gateway.url();
   }
 
+  String queryUrl() {
+    return queryUrl;
+  }
+
   Topics topics() {
     return topics;
   }
@@ -117,6 +146,7 @@ final class LocalStormwatch implements AutoCloseable {
   Map<String, String> addresses() {
     Map<String, String> addresses = new LinkedHashMap<>();
     addresses.put("Gateway (Prometheus, Alertmanager, Sentry, logs)", gateway.url());
+    addresses.put("Query API (incidents; OpenAPI at /api/openapi.yaml)", queryUrl + "/api/incidents");
     addresses.put("Metrics", gateway.url() + "/metrics");
     addresses.putAll(devstack.addresses());
     return addresses;

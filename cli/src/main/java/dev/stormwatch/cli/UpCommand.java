@@ -52,6 +52,10 @@ public final class UpCommand implements Callable<Integer> {
       description = "HTTP gateway port; 0 picks a free one (env STORMWATCH_GATEWAY_PORT; default: ${DEFAULT-VALUE}).")
   int gatewayPort;
 
+  @Option(names = "--query-port", defaultValue = "${env:STORMWATCH_QUERY_PORT:-8080}",
+      description = "Correlator query API port; 0 picks a free one (env STORMWATCH_QUERY_PORT; default: ${DEFAULT-VALUE}).")
+  int queryPort;
+
   @Option(names = "--config", paramLabel = "FILE", defaultValue = "${env:STORMWATCH_CONFIG}",
       description = "Configuration file (YAML): gateway, ingest, normalize and logs sections; see"
           + " deploy/config/stormwatch.yaml (env STORMWATCH_CONFIG; default: none, every default).")
@@ -71,7 +75,7 @@ public final class UpCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println("Starting Stormwatch (data dir " + dataDir.toAbsolutePath().normalize() + ") ...");
     out.flush();
-    LocalStormwatch running = LocalStormwatch.start(config, gatewayPort, file);
+    LocalStormwatch running = LocalStormwatch.start(config, gatewayPort, queryPort, file);
     stack = running;
     out.println();
     out.println("Stormwatch is up.");

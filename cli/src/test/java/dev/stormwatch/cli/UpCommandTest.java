@@ -148,6 +148,15 @@ class UpCommandTest {
         assertThat(i.getServices()).containsExactly("checkout");
         assertThat(i.getSeverity()).isEqualTo(Severity.CRITICAL);
       });
+      // ... which the query API serves
+      String id = incidents.get(0).getId();
+      org.awaitility.Awaitility.await().atMost(DEADLINE).untilAsserted(() -> {
+        HttpResponse<String> one = http.send(HttpRequest.newBuilder(
+            URI.create(running.command.stack.queryUrl() + "/api/incidents/" + id)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(one.statusCode()).isEqualTo(200);
+        assertThat(one.body()).contains(id, "checkout");
+      });
     }
   }
 
@@ -165,7 +174,7 @@ class UpCommandTest {
       CommandLine cli = new CommandLine(command);
       cli.setOut(new PrintWriter(out, true));
       exit = CompletableFuture.supplyAsync(() -> cli.execute("--data-dir", dataDir.toString(),
-          "--kafka-port", "0", "--controller-port", "0", "--registry-port", "0", "--gateway-port", "0"));
+          "--kafka-port", "0", "--controller-port", "0", "--registry-port", "0", "--gateway-port", "0", "--query-port", "0"));
       boolean started = command.foreground.started.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
       if (!started) {
         throw new AssertionError("stormwatch up did not start within " + DEADLINE + "; output: " + out
