@@ -157,7 +157,37 @@ class UpCommandTest {
         assertThat(one.statusCode()).isEqualTo(200);
         assertThat(one.body()).contains(id, "checkout");
       });
+
+      // ... and the incidents commands: list, show, ack (which the correlator applies)
+      String api = running.command.stack.queryUrl();
+      assertThat(cli("incidents", "list", "--api", api)).contains(id, "checkout", "CRITICAL");
+      assertThat(cli("incidents", "show", id, "--api", api)).contains(id, "root cause candidates:", "checkout");
+      assertThat(cli("incidents", "ack", id, "--actor", "alice", "--api", api)).contains("ack of " + id + " accepted");
+      org.awaitility.Awaitility.await().atMost(DEADLINE).untilAsserted(() ->
+          assertThat(cli("incidents", "show", id, "--api", api)).contains("ACKNOWLEDGED"));
+      assertThat(cliErr("incidents", "show", "inc-00000000-0000000000000000", "--api", api))
+          .startsWith("stormwatch: the query API answered 404");
     }
+  }
+
+  private static String cli(String... args) {
+    StringWriter out = new StringWriter();
+    CommandLine cli = StormwatchCli.commandLine();
+    cli.setOut(new PrintWriter(out));
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+    int exit = cli.execute(args);
+    assertThat(exit).as(String.join(" ", args) + ": " + err).isZero();
+    return out.toString();
+  }
+
+  private static String cliErr(String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine cli = StormwatchCli.commandLine();
+    cli.setOut(new PrintWriter(new StringWriter()));
+    cli.setErr(new PrintWriter(err));
+    assertThat(cli.execute(args)).isNotZero();
+    return err.toString().strip();
   }
 
   private static Admin admin(Running running) {
