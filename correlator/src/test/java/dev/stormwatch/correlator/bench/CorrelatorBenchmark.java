@@ -1,0 +1,195 @@
+package dev.stormwatch.correlator.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stormwatch.avro.AlertEvent;
+import dev.stormwatch.avro.AlertStatus;
+import dev.stormwatch.avro.EscalationEvent;
+import dev.stormwatch.avro.EscalationKind;
+import dev.stormwatch.avro.Severity;
+import dev.stormwatch.common.kafka.TopicProvisioner;
+import dev.stormwatch.common.kafka.Topics;
+import dev.stormwatch.common.registry.RestSchemaRegistryClient;
+import dev.stormwatch.common.registry.SchemaRegistryClient;
+import dev.stormwatch.common.registry.SchemaRegistryConfig;
+import dev.stormwatch.common.serde.AvroSerdeConfig;
+import dev.stormwatch.correlator.CorrelatorApp;
+import dev.stormwatch.correlator.domain.CorrelatorSettings;
+import dev.stormwatch.correlator.topology.CorrelatorSerdes;
+import dev.stormwatch.devstack.kafka.EmbeddedKafka;
+import dev.stormwatch.devstack.kafka.EmbeddedKafkaConfig;
+import dev.stormwatch.devstack.registry.EmbeddedSchemaRegistry;
+import dev.stormwatch.devstack.registry.RegistryServerConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The correlator benchmark (not a test; never run by {@code verify}): on an in-process broker and
+ * registry, with exactly-once, it reports
+ * <ol>
+ *   <li>correlated alerts/s: a backlog of distinct alerts over many domains, from the app's start
+ *       until it has committed all of it;</li>
+ *   <li>alert→escalation latency beyond the group wait: alerts that each open a new incident, sent
+ *       at a steady rate; latency = OPENED escalation received − alert sent − group wait (p50/p99).</li>
+ * </ol>
+ * Arguments: [backlog alerts, default 100000] [latency alerts, default 200] [group wait ms, default 1000].
+ */
+public final class CorrelatorBenchmark {
+
+  private static final Duration POLL = Duration.ofMillis(50);
+
+  private CorrelatorBenchmark() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    int backlog = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    int probes = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+    long groupWaitMs = args.length > 2 ? Long.parseLong(args[2]) : 1_000;
+    Path dir = Files.createTempDirectory("correlator-bench");
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaConfig.defaults());
+         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(
+             RegistryServerConfig.defaults(kafka.bootstrapServers()));
+         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+         SchemaRegistryClient client = new RestSchemaRegistryClient(
+             SchemaRegistryConfig.builder().urls(registry.url()).build())) {
+      SchemaRegistryConfig registryConfig = SchemaRegistryConfig.builder().urls(registry.url()).build();
+      CorrelatorSerdes serdes = CorrelatorSerdes.of(client, AvroSerdeConfig.defaults());
+      CorrelatorSettings settings = CorrelatorSettings.fromTree(new ObjectMapper().readTree(
+          "{\"group-wait\": \"" + groupWaitMs + "ms\"}"));
+
+      // 1. throughput over a backlog
+      Topics topics = new Topics("bench-throughput.");
+      TopicProvisioner.ensure(admin, topics, 2, (short) 1, Duration.ofSeconds(30));
+      Instant t0 = Instant.now();
+      try (KafkaProducer<String, AlertEvent> producer = producer(kafka, serdes)) {
+        for (int i = 0; i < backlog; i++) {
+          // 50 services per domain-less group: every alert on svc-<i % 2000>, so incidents keep growing
+          AlertEvent alert = alert("bench-" + i, "svc-" + (i % 2_000), t0.plusMillis(i));
+          producer.send(new ProducerRecord<>(topics.normalized(), alert.getFingerprint(), alert));
+        }
+        producer.flush();
+      }
+      long start = System.nanoTime();
+      String appId = "bench-correlator-throughput";
+      try (CorrelatorApp app = start(kafka, registryConfig, topics, settings, dir.resolve("throughput"), appId)) {
+        awaitCommitted(admin, appId, topics.normalized(), Duration.ofSeconds(300));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("throughput: %,d alerts correlated in %.1f s (start-up included): %,.0f alerts/s%n",
+            backlog, seconds, backlog / seconds);
+      }
+
+      // 2. latency: each alert opens its own incident; measure its OPENED escalation
+      Topics latencyTopics = new Topics("bench-latency.");
+      TopicProvisioner.ensure(admin, latencyTopics, 2, (short) 1, Duration.ofSeconds(30));
+      Map<String, Long> sentAt = new ConcurrentHashMap<>();
+      List<Long> latenciesMs = Collections.synchronizedList(new ArrayList<>());
+      String latencyAppId = "bench-correlator-latency";
+      try (CorrelatorApp app = start(kafka, registryConfig, latencyTopics, settings, dir.resolve("latency"),
+              latencyAppId);
+           KafkaProducer<String, AlertEvent> producer = producer(kafka, serdes);
+           KafkaConsumer<String, EscalationEvent> consumer = new KafkaConsumer<>(Map.of(
+               ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+               ConsumerConfig.GROUP_ID_CONFIG, "bench-escalations",
+               ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+               ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+               new StringDeserializer(), serdes.escalations().deserializer())) {
+        app.awaitRunning(Duration.ofSeconds(60));
+        consumer.subscribe(List.of(latencyTopics.escalations()));
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        int sent = 0;
+        long nextSend = System.nanoTime();
+        while (latenciesMs.size() < probes && System.nanoTime() < deadline) {
+          if (sent < probes && System.nanoTime() >= nextSend) {
+            Instant now = Instant.now();
+            AlertEvent alert = alert("probe-" + sent, "probe-svc-" + sent, now);
+            sentAt.put(alert.getService(), System.currentTimeMillis());
+            producer.send(new ProducerRecord<>(latencyTopics.normalized(), alert.getFingerprint(), alert));
+            producer.flush();
+            sent++;
+            nextSend += Duration.ofMillis(50).toNanos();
+          }
+          consumer.poll(Duration.ofMillis(10)).forEach(r -> {
+            if (r.value().getKind() == EscalationKind.OPENED) {
+              Long at = sentAt.get(r.value().getServices().get(0));
+              if (at != null) {
+                latenciesMs.add(System.currentTimeMillis() - at - groupWaitMs);
+              }
+            }
+          });
+        }
+      }
+      List<Long> sorted = new ArrayList<>(latenciesMs);
+      Collections.sort(sorted);
+      if (sorted.isEmpty()) {
+        System.out.println("latency: no escalation received");
+      } else {
+        System.out.printf("latency beyond a %d ms group wait, over %d incidents: p50 %d ms, p99 %d ms, max %d ms%n",
+            groupWaitMs, sorted.size(), percentile(sorted, 0.50), percentile(sorted, 0.99),
+            sorted.get(sorted.size() - 1));
+      }
+    }
+  }
+
+  private static CorrelatorApp start(EmbeddedKafka kafka, SchemaRegistryConfig registry, Topics topics,
+                                     CorrelatorSettings settings, Path stateDir, String appId) {
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    overrides.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    return CorrelatorApp.start(settings, Duration.ofMillis(100), kafka.bootstrapServers(), overrides, registry,
+        topics, new SimpleMeterRegistry(), stateDir, appId);
+  }
+
+  private static KafkaProducer<String, AlertEvent> producer(EmbeddedKafka kafka, CorrelatorSerdes serdes) {
+    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5),
+        new StringSerializer(), serdes.alerts().serializer());
+  }
+
+  private static AlertEvent alert(String fingerprint, String service, Instant startsAt) {
+    return AlertEvent.newBuilder().setFingerprint(fingerprint).setName("HighErrorRate").setService(service)
+        .setSeverity(Severity.HIGH).setStatus(AlertStatus.FIRING).setStartsAt(startsAt).setObservedAt(startsAt)
+        .build();
+  }
+
+  private static void awaitCommitted(Admin admin, String group, String topic, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+        .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+    while (System.nanoTime() < deadline) {
+      var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      if (ends.entrySet().stream().allMatch(e -> e.getValue() == 0
+          || committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue())) {
+        return;
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+    throw new IllegalStateException(group + " did not commit " + topic + " within " + timeout);
+  }
+
+  private static long percentile(List<Long> sorted, double p) {
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+  }
+}
