@@ -48,7 +48,9 @@ class CorrelatorAppTest {
     SchemaRegistryConfig registry = SchemaRegistryConfig.builder().urls(kafka.registryUrl()).build();
     try (SchemaRegistryClient client = new RestSchemaRegistryClient(registry)) {
       CorrelatorSerdes serdes = CorrelatorSerdes.of(client, AvroSerdeConfig.defaults());
-      Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+      // event time a little ahead of the wall clock: the group wait (2 s of event time) must not end
+      // before both alerts, read from two partitions while the app starts, reached the incident
+      Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(15);
       try (KafkaProducer<String, ServiceNode> nodes = new KafkaProducer<>(kafka.producerProps(),
           new StringSerializer(), serdes.services().serializer());
            KafkaProducer<String, AlertEvent> alerts = new KafkaProducer<>(kafka.producerProps(),
