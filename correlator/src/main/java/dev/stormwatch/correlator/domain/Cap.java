@@ -7,5 +7,7 @@ public enum Cap {
   /** {@code max-timeline-entries}: the oldest timeline entries were dropped. */
   TIMELINE_ENTRIES,
   /** {@code max-open-incidents-per-domain}: an alert that would open an incident was dropped. */
-  OPEN_INCIDENTS_PER_DOMAIN
+  OPEN_INCIDENTS_PER_DOMAIN,
+  /** {@code max-tracked-alerts}: an observation of a new fingerprint was dropped, its state not kept. */
+  TRACKED_ALERTS
 }

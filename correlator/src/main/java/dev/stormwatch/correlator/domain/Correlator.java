@@ -272,6 +272,18 @@ public final class Correlator {
         .min(Instant::compareTo);
   }
 
+  /**
+   * When an alert's state may leave the per-alert stores: {@code retention} after its latest event
+   * time ({@link AlertState#lastSeenAt()}), provided the incident it is indexed to (if any) has left
+   * state by then (the caller keeps it, and asks again later, while that incident is in state: an
+   * incident's members are removed with it). {@code retention} is at least {@code reopen-window} and
+   * covers the window in which a late or repeated observation of the same episode could still join,
+   * reopen or dedup against it; after it, a repeat of the alert is treated as a new alert.
+   */
+  public Instant alertExpiresAt(AlertState alert) {
+    return alert.lastSeenAt().plus(settings.retention());
+  }
+
   /** The deterministic id of an incident opened in {@code domain} by alert {@code fingerprint} at {@code at}. */
   public static String incidentId(String domain, String fingerprint, Instant at) {
     try {

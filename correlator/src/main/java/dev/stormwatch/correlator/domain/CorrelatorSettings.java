@@ -40,11 +40,16 @@ import java.util.regex.Pattern;
  *                                  root cause when at least this fraction of the incident's alerting
  *                                  services depend on it within {@code max-hops} (default 0.6)
  * @param inferredMinDependents     {@code inferred-min-dependents}: and at least this many (default 2)
+ * @param maxTrackedAlerts          {@code max-tracked-alerts}: alerts (fingerprints) one correlator task
+ *                                  keeps state for; beyond it, an observation of a new fingerprint is
+ *                                  dropped and counted, so the per-alert stores stay bounded; an alert's
+ *                                  state itself lives at most {@code retention} after its last event
+ *                                  unless its incident is still in state (default 100000)
  */
 public record CorrelatorSettings(int maxHops, Duration window, Duration resolveAfter, Duration reopenWindow,
                                  Duration groupWait, Duration retention, int maxAlertsPerIncident,
                                  int maxTimelineEntries, int maxOpenIncidentsPerDomain, double inferredFraction,
-                                 int inferredMinDependents) {
+                                 int inferredMinDependents, int maxTrackedAlerts) {
 
   /** Default {@code max-hops}. */
   public static final int DEFAULT_MAX_HOPS = 2;
@@ -69,10 +74,13 @@ public record CorrelatorSettings(int maxHops, Duration window, Duration resolveA
   /** Default {@code inferred-min-dependents}. */
   public static final int DEFAULT_INFERRED_MIN_DEPENDENTS = 2;
 
+  /** Default {@code max-tracked-alerts}. */
+  public static final int DEFAULT_MAX_TRACKED_ALERTS = 100_000;
+
   /** The keys {@link #fromTree} accepts. */
   public static final List<String> KEYS = List.of("max-hops", "window", "resolve-after", "reopen-window",
       "group-wait", "retention", "max-alerts-per-incident", "max-timeline-entries",
-      "max-open-incidents-per-domain", "inferred-fraction", "inferred-min-dependents");
+      "max-open-incidents-per-domain", "inferred-fraction", "inferred-min-dependents", "max-tracked-alerts");
 
   /** Validates every value; messages name the key. */
   public CorrelatorSettings {
@@ -91,13 +99,15 @@ public record CorrelatorSettings(int maxHops, Duration window, Duration resolveA
     require(inferredFraction > 0.0 && inferredFraction <= 1.0,
         "inferred-fraction must be in (0, 1], was " + inferredFraction);
     require(inferredMinDependents >= 1, "inferred-min-dependents must be at least 1");
+    require(maxTrackedAlerts >= 1, "max-tracked-alerts must be at least 1, was " + maxTrackedAlerts);
   }
 
   /** Every setting at its documented default. */
   public static CorrelatorSettings defaults() {
     return new CorrelatorSettings(DEFAULT_MAX_HOPS, DEFAULT_WINDOW, DEFAULT_RESOLVE_AFTER, DEFAULT_REOPEN_WINDOW,
         DEFAULT_GROUP_WAIT, DEFAULT_RETENTION, DEFAULT_MAX_ALERTS_PER_INCIDENT, DEFAULT_MAX_TIMELINE_ENTRIES,
-        DEFAULT_MAX_OPEN_INCIDENTS_PER_DOMAIN, DEFAULT_INFERRED_FRACTION, DEFAULT_INFERRED_MIN_DEPENDENTS);
+        DEFAULT_MAX_OPEN_INCIDENTS_PER_DOMAIN, DEFAULT_INFERRED_FRACTION, DEFAULT_INFERRED_MIN_DEPENDENTS,
+        DEFAULT_MAX_TRACKED_ALERTS);
   }
 
   /**
@@ -128,25 +138,41 @@ public record CorrelatorSettings(int maxHops, Duration window, Duration resolveA
         integer(tree, "max-timeline-entries", d.maxTimelineEntries()),
         integer(tree, "max-open-incidents-per-domain", d.maxOpenIncidentsPerDomain()),
         fraction(tree, "inferred-fraction", d.inferredFraction()),
-        integer(tree, "inferred-min-dependents", d.inferredMinDependents()));
+        integer(tree, "inferred-min-dependents", d.inferredMinDependents()),
+        integer(tree, "max-tracked-alerts", d.maxTrackedAlerts()));
   }
 
   /** A copy with another {@code max-alerts-per-incident}. */
   public CorrelatorSettings withMaxAlertsPerIncident(int max) {
     return new CorrelatorSettings(maxHops, window, resolveAfter, reopenWindow, groupWait, retention, max,
-        maxTimelineEntries, maxOpenIncidentsPerDomain, inferredFraction, inferredMinDependents);
+        maxTimelineEntries, maxOpenIncidentsPerDomain, inferredFraction, inferredMinDependents, maxTrackedAlerts);
   }
 
   /** A copy with another {@code max-timeline-entries}. */
   public CorrelatorSettings withMaxTimelineEntries(int max) {
     return new CorrelatorSettings(maxHops, window, resolveAfter, reopenWindow, groupWait, retention,
-        maxAlertsPerIncident, max, maxOpenIncidentsPerDomain, inferredFraction, inferredMinDependents);
+        maxAlertsPerIncident, max, maxOpenIncidentsPerDomain, inferredFraction, inferredMinDependents,
+        maxTrackedAlerts);
   }
 
   /** A copy with another {@code max-open-incidents-per-domain}. */
   public CorrelatorSettings withMaxOpenIncidentsPerDomain(int max) {
     return new CorrelatorSettings(maxHops, window, resolveAfter, reopenWindow, groupWait, retention,
-        maxAlertsPerIncident, maxTimelineEntries, max, inferredFraction, inferredMinDependents);
+        maxAlertsPerIncident, maxTimelineEntries, max, inferredFraction, inferredMinDependents, maxTrackedAlerts);
+  }
+
+  /** A copy with another {@code max-tracked-alerts}. */
+  public CorrelatorSettings withMaxTrackedAlerts(int max) {
+    return new CorrelatorSettings(maxHops, window, resolveAfter, reopenWindow, groupWait, retention,
+        maxAlertsPerIncident, maxTimelineEntries, maxOpenIncidentsPerDomain, inferredFraction, inferredMinDependents,
+        max);
+  }
+
+  /** A copy with another {@code retention}. */
+  public CorrelatorSettings withRetention(Duration retention) {
+    return new CorrelatorSettings(maxHops, window, resolveAfter, reopenWindow, groupWait, retention,
+        maxAlertsPerIncident, maxTimelineEntries, maxOpenIncidentsPerDomain, inferredFraction, inferredMinDependents,
+        maxTrackedAlerts);
   }
 
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");

@@ -16,6 +16,7 @@ import dev.stormwatch.correlator.domain.IncidentChange;
 import dev.stormwatch.correlator.domain.IncidentState;
 import dev.stormwatch.correlator.domain.ServiceGraph;
 import dev.stormwatch.correlator.topology.CorrelatorMetrics.CommandResult;
+import dev.stormwatch.correlator.topology.CorrelatorMetrics.ExpiredState;
 import dev.stormwatch.correlator.topology.CorrelatorMetrics.IncidentEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,12 +42,25 @@ import org.slf4j.LoggerFactory;
  * wall-clock punctuator range-scans the time-indexed {@code correlator-deadlines} store for due
  * group waits, auto-resolves and expiries, with the punctuation timestamp as the clock. Alert
  * decisions are made at the alert's event time, command decisions at the command's time.
+ *
+ * <p><b>Per-alert state is bounded.</b> Every alert in {@code correlator-alerts} has an entry in
+ * the time-indexed {@code correlator-alert-expiry} store at {@link Correlator#alertExpiresAt}
+ * (re-armed whenever its state changes). The same punctuator removes due alerts in bounded batches:
+ * an alert whose indexed incident is still in state is kept and asked again a {@code retention}
+ * later (members leave with their incident); any other alert (never attached: an ignored resolve,
+ * dropped at the open-incidents cap; or its incident gone) leaves {@code correlator-alerts} and
+ * {@code correlator-alert-incident}. At most {@code max-tracked-alerts} fingerprints are tracked per
+ * task: beyond it, an observation of a new fingerprint is dropped and counted as
+ * {@link Cap#TRACKED_ALERTS}. The count is taken once when the task starts (bounded by the cap) and
+ * kept exact from then on.
  */
 final class CorrelateProcessor implements Processor<String, CorrelatorInput, String, CorrelatorOutput> {
 
   private static final Logger log = LoggerFactory.getLogger(CorrelateProcessor.class);
   /** The most deadlines handled by one punctuation; the rest wait for the next. */
   static final int MAX_DUE_PER_PUNCTUATION = 10_000;
+  /** The most alert expiries handled by one punctuation; the rest wait for the next. */
+  static final int MAX_ALERT_EXPIRIES_PER_PUNCTUATION = 10_000;
   private static final int MAX_REDIRECTS = 8;
   private static final StringSerializer KEYS = new StringSerializer();
   /** A cap is logged at most once per this much record time (every hit is counted). */
@@ -64,6 +78,9 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
   private KeyValueStore<String, Incident> incidents;
   private KeyValueStore<String, String> domainIndex;
   private KeyValueStore<String, String> deadlines;
+  private KeyValueStore<String, String> alertExpiry;
+  /** Entries of {@code alerts}: counted at init, then kept exact. */
+  private long tracked;
 
   CorrelateProcessor(Correlator correlator, TopologyView view, CorrelatorMetrics metrics, Duration punctuateEvery) {
     this.correlator = correlator;
@@ -81,6 +98,14 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
     incidents = context.getStateStore(CorrelatorStores.INCIDENTS);
     domainIndex = context.getStateStore(CorrelatorStores.DOMAIN_INDEX);
     deadlines = context.getStateStore(CorrelatorStores.DEADLINES);
+    alertExpiry = context.getStateStore(CorrelatorStores.ALERT_EXPIRY);
+    tracked = 0;
+    try (KeyValueIterator<String, AlertState> it = alerts.all()) {
+      while (it.hasNext()) {
+        it.next();
+        tracked++;
+      }
+    }
     context.schedule(punctuateEvery, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
   }
 
@@ -98,25 +123,28 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
   private void alert(String domain, AlertEvent event, long timestamp) {
     String fp = event.getFingerprint();
     AlertState previous = alerts.get(fp);
+    if (previous == null && tracked >= correlator.settings().maxTrackedAlerts()) {
+      metrics.alerts(CorrelationDecision.Outcome.DROPPED).increment();
+      capHit(Cap.TRACKED_ALERTS, domain, fp, "-", CorrelationDecision.Outcome.DROPPED, tracked
+          + " alerts are tracked, the most max-tracked-alerts allows; a new fingerprint is not tracked", timestamp);
+      return;
+    }
     AlertState alert = previous == null ? AlertState.of(event) : previous.observe(event);
     if (alert.equals(previous)) {
       metrics.alerts(CorrelationDecision.Outcome.UNCHANGED).increment();
       return;
     }
     alerts.put(fp, alert);
+    if (previous == null) {
+      tracked++;
+    }
+    armExpiry(previous, alert);
     ServiceGraph graph = view.graph(topology);
     CorrelationDecision d = correlator.correlate(alert, domain, Optional.ofNullable(alertIncident.get(fp)),
         incidentsOf(domain), graph);
     metrics.alerts(d.outcome()).increment();
     for (Cap cap : d.capsHit()) {
-      metrics.caps(cap).increment();
-      Long last = capLogged.get(cap);
-      if (last == null || timestamp - last >= CAP_LOG_EVERY.toMillis() || timestamp < last) {
-        capLogged.put(cap, timestamp);
-        log.warn("correlator cap reached: cap={} domain={} fingerprint={} incident={} outcome={} reason=\"{}\""
-            + " (further hits of this cap within {} are only counted)", cap, domain, fp,
-            d.incidentId().orElse("-"), d.outcome(), d.reason(), CAP_LOG_EVERY);
-      }
+      capHit(cap, domain, fp, d.incidentId().orElse("-"), d.outcome(), d.reason(), timestamp);
     }
     log.debug("alert {} in {}: {} ({})", fp, domain, d.outcome(), d.reason());
     d.incidentId().ifPresent(id -> alertIncident.put(fp, id));
@@ -130,6 +158,31 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
     for (IncidentChange change : d.changes()) {
       save(change.before(), escalate(change, now, timestamp), timestamp);
     }
+  }
+
+  /** Counts a cap hit; logs it as a structured WARN line at most once per {@link #CAP_LOG_EVERY} of record time. */
+  private void capHit(Cap cap, String domain, String fp, String incident, CorrelationDecision.Outcome outcome,
+                      String reason, long timestamp) {
+    metrics.caps(cap).increment();
+    Long last = capLogged.get(cap);
+    if (last == null || timestamp - last >= CAP_LOG_EVERY.toMillis() || timestamp < last) {
+      capLogged.put(cap, timestamp);
+      log.warn("correlator cap reached: cap={} domain={} fingerprint={} incident={} outcome={} reason=\"{}\""
+          + " (further hits of this cap within {} are only counted)", cap, domain, fp, incident, outcome, reason,
+          CAP_LOG_EVERY);
+    }
+  }
+
+  /** Indexes an alert's expiry, replacing the entry of the state it had ({@code previous}, or null). */
+  private void armExpiry(AlertState previous, AlertState alert) {
+    String key = deadlineKey(correlator.alertExpiresAt(alert), alert.fingerprint());
+    if (previous != null) {
+      String old = deadlineKey(correlator.alertExpiresAt(previous), previous.fingerprint());
+      if (!old.equals(key)) {
+        alertExpiry.delete(old);
+      }
+    }
+    alertExpiry.put(key, alert.fingerprint());
   }
 
   private List<IncidentState> incidentsOf(String domain) {
@@ -188,6 +241,57 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
 
   private void punctuate(long timestamp) {
     Instant now = Instant.ofEpochMilli(timestamp);
+    incidentDeadlines(now, timestamp);
+    expireAlerts(now);
+  }
+
+  /**
+   * Removes the state of alerts due at {@code now} (at most {@value #MAX_ALERT_EXPIRIES_PER_PUNCTUATION}),
+   * unless the incident they are indexed to is still in state: those are asked again a
+   * {@code retention} later.
+   */
+  private void expireAlerts(Instant now) {
+    List<KeyValue<String, String>> due = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = alertExpiry.range(null, deadlineKey(now, "~"))) {
+      while (it.hasNext() && due.size() < MAX_ALERT_EXPIRIES_PER_PUNCTUATION) {
+        due.add(it.next());
+      }
+    }
+    int removed = 0;
+    int kept = 0;
+    for (KeyValue<String, String> entry : due) {
+      alertExpiry.delete(entry.key);
+      String fp = entry.value;
+      AlertState alert = alerts.get(fp);
+      if (alert == null) {
+        continue;
+      }
+      Instant at = correlator.alertExpiresAt(alert);
+      if (at.isAfter(now)) {
+        alertExpiry.put(deadlineKey(at, fp), fp);
+        continue;
+      }
+      String home = alertIncident.get(fp);
+      if (home != null && incidents.get(home) != null) {
+        alertExpiry.put(deadlineKey(now.plus(correlator.settings().retention()), fp), fp);
+        kept++;
+        continue;
+      }
+      alerts.delete(fp);
+      if (home != null) {
+        alertIncident.delete(fp);
+      }
+      tracked--;
+      removed++;
+      metrics.expired(ExpiredState.ALERT).increment();
+    }
+    if (removed > 0 || kept > 0) {
+      log.debug("alert state expired: removed={} kept-for-incident={} due={} batch-limit={} tracked={}", removed,
+          kept, due.size(), MAX_ALERT_EXPIRIES_PER_PUNCTUATION, tracked);
+    }
+  }
+
+  private void incidentDeadlines(Instant now, long timestamp) {
     List<KeyValue<String, String>> due = new ArrayList<>();
     try (KeyValueIterator<String, String> it = deadlines.range(null, deadlineKey(now, "~"))) {
       while (it.hasNext() && due.size() < MAX_DUE_PER_PUNCTUATION) {
@@ -267,7 +371,12 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
     for (String fp : incident.members().keySet()) {
       if (id.equals(alertIncident.get(fp))) {
         alertIncident.delete(fp);
-        alerts.delete(fp);
+        AlertState alert = alerts.get(fp);
+        if (alert != null) {
+          alerts.delete(fp);
+          alertExpiry.delete(deadlineKey(correlator.alertExpiresAt(alert), fp));
+          tracked--;
+        }
       }
     }
     metrics.incidents(IncidentEvent.EXPIRED).increment();

@@ -20,6 +20,8 @@ import java.util.Map;
  *       resolved, reopened, expired</li>
  *   <li>{@code stormwatch_correlator_escalations_total{kind}}</li>
  *   <li>{@code stormwatch_correlator_caps_total{cap}}: caps hit ({@link Cap})</li>
+ *   <li>{@code stormwatch_correlator_state_expired_total{state}}: per-alert state that left the
+ *       stores after its lifetime ({@link ExpiredState}: alert, route)</li>
  *   <li>{@code stormwatch_correlator_commands_total{result}}: applied, ignored, rejected (dead-lettered)</li>
  *   <li>{@code stormwatch_correlator_domain_moves_total}: services whose domain changed on a topology update</li>
  *   <li>{@code stormwatch_correlator_unknown_services_total}: alerts on services missing from the topology</li>
@@ -30,6 +32,9 @@ public final class CorrelatorMetrics {
   /** What happened to an incident. */
   public enum IncidentEvent { OPENED, MERGED, RESOLVED, REOPENED, EXPIRED }
 
+  /** Per-alert state that expired: an alert's state on the domain side, or its route. */
+  public enum ExpiredState { ALERT, ROUTE }
+
   /** What happened to a command. */
   public enum CommandResult { APPLIED, IGNORED, REJECTED }
 
@@ -38,6 +43,7 @@ public final class CorrelatorMetrics {
   private final Map<EscalationKind, Counter> escalations = new EnumMap<>(EscalationKind.class);
   private final Map<Cap, Counter> caps = new EnumMap<>(Cap.class);
   private final Map<CommandResult, Counter> commands = new EnumMap<>(CommandResult.class);
+  private final Map<ExpiredState, Counter> expired = new EnumMap<>(ExpiredState.class);
   private final Counter domainMoves;
   private final Counter unknownServices;
 
@@ -62,6 +68,10 @@ public final class CorrelatorMetrics {
     for (CommandResult r : CommandResult.values()) {
       commands.put(r, Counter.builder("stormwatch.correlator.commands").description("Incident commands by result")
           .tag("result", label(r)).register(meters));
+    }
+    for (ExpiredState e : ExpiredState.values()) {
+      expired.put(e, Counter.builder("stormwatch.correlator.state.expired")
+          .description("Per-alert state removed after its lifetime").tag("state", label(e)).register(meters));
     }
     domainMoves = Counter.builder("stormwatch.correlator.domain.moves")
         .description("Services whose correlation domain changed on a topology update").register(meters);
@@ -92,6 +102,11 @@ public final class CorrelatorMetrics {
   /** Commands by result. */
   public Counter commands(CommandResult result) {
     return commands.get(result);
+  }
+
+  /** Per-alert state expired. */
+  public Counter expired(ExpiredState state) {
+    return expired.get(state);
   }
 
   /** Domain moves. */

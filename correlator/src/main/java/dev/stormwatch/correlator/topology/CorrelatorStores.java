@@ -13,6 +13,11 @@ public final class CorrelatorStores {
   public static final String TOPOLOGY = "correlator-topology";
   /** Routing: fingerprint → {@code AlertRoute} (the domain an alert's episode went to). */
   public static final String ALERT_ROUTES = "correlator-alert-routes";
+  /**
+   * Routing: {@code <13-digit zero-padded expiry epoch millis>|<fingerprint>} → fingerprint; the
+   * routing punctuator range-scans only what is due and forgets routes not seen for {@code retention}.
+   */
+  public static final String ALERT_ROUTE_EXPIRY = "correlator-alert-route-expiry";
   /** Domain-keyed: fingerprint → {@code AlertState}. */
   public static final String ALERTS = "correlator-alerts";
   /** Domain-keyed: fingerprint → id of the incident the alert is in. */
@@ -27,8 +32,18 @@ public final class CorrelatorStores {
    */
   public static final String DEADLINES = "correlator-deadlines";
 
+  /**
+   * Domain-keyed: {@code <13-digit zero-padded expiry epoch millis>|<fingerprint>} → fingerprint; the
+   * punctuator range-scans only what is due and drops the state of alerts quiet for {@code retention}
+   * whose incident (if any) has left state.
+   */
+  public static final String ALERT_EXPIRY = "correlator-alert-expiry";
+
+  /** The stores of the routing processor. */
+  public static final List<String> ROUTE = List.of(ALERT_ROUTES, ALERT_ROUTE_EXPIRY);
   /** The stores of the domain-keyed correlate processor. */
-  public static final List<String> CORRELATE = List.of(ALERTS, ALERT_INCIDENT, INCIDENTS, DOMAIN_INDEX, DEADLINES);
+  public static final List<String> CORRELATE = List.of(ALERTS, ALERT_INCIDENT, INCIDENTS, DOMAIN_INDEX, DEADLINES,
+      ALERT_EXPIRY);
 
   private CorrelatorStores() {}
 }

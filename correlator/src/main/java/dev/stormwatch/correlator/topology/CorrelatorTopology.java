@@ -34,8 +34,9 @@ import org.apache.kafka.streams.state.Stores;
  * <ol>
  *   <li>{@code topology.services} into the global store {@value CorrelatorStores#TOPOLOGY}
  *       (a shared {@link TopologyView} caches the graph);</li>
- *   <li>{@code alerts.normalized} → {@code route-alerts} (domain per episode, store
- *       {@value CorrelatorStores#ALERT_ROUTES}) → re-keyed by domain;</li>
+ *   <li>{@code alerts.normalized} → {@code route-alerts} (domain per episode, stores
+ *       {@link CorrelatorStores#ROUTE}: routes expire {@code retention} after they were last seen) →
+ *       re-keyed by domain;</li>
  *   <li>{@code incident.commands} → {@code check-command}: a malformed incident id goes to the
  *       dead-letter topic with the reason, the rest is keyed by incident id;</li>
  *   <li>both through the repartition topic {@value #REPARTITION} (partitioned by
@@ -90,9 +91,11 @@ public final class CorrelatorTopology {
         () -> new TopologyUpdater(view));
 
     builder.addStateStore(store(CorrelatorStores.ALERT_ROUTES, new AlertRouteSerde()));
+    builder.addStateStore(store(CorrelatorStores.ALERT_ROUTE_EXPIRY, strings));
     KStream<String, CorrelatorInput> alerts = builder
         .stream(topics.normalized(), Consumed.with(strings, serdes.alerts()).withName("read-alerts"))
-        .process(() -> new AlertRouter(view, metrics), Named.as("route-alerts"), CorrelatorStores.ALERT_ROUTES);
+        .process(() -> new AlertRouter(view, metrics, settings.retention(), punctuateEvery), Named.as("route-alerts"),
+            CorrelatorStores.ROUTE.toArray(String[]::new));
 
     Map<String, KStream<String, CheckedCommand>> commands = builder
         .stream(topics.incidentCommands(), Consumed.with(strings, serdes.commands()).withName("read-commands"))

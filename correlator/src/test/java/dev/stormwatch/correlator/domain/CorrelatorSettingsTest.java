@@ -29,6 +29,7 @@ class CorrelatorSettingsTest {
     assertThat(d.maxOpenIncidentsPerDomain()).isEqualTo(1000);
     assertThat(d.inferredFraction()).isEqualTo(0.6);
     assertThat(d.inferredMinDependents()).isEqualTo(2);
+    assertThat(d.maxTrackedAlerts()).isEqualTo(100_000);
     assertThat(CorrelatorSettings.fromTree(null)).isEqualTo(d);
   }
 
@@ -41,6 +42,7 @@ class CorrelatorSettingsTest {
         retention: PT48H
         inferred-fraction: 0.75
         max-open-incidents-per-domain: 10
+        max-tracked-alerts: 2500
         """));
     assertThat(s.maxHops()).isEqualTo(3);
     assertThat(s.window()).isEqualTo(Duration.ofMinutes(15));
@@ -48,6 +50,7 @@ class CorrelatorSettingsTest {
     assertThat(s.retention()).isEqualTo(Duration.ofHours(48));
     assertThat(s.inferredFraction()).isEqualTo(0.75);
     assertThat(s.maxOpenIncidentsPerDomain()).isEqualTo(10);
+    assertThat(s.maxTrackedAlerts()).isEqualTo(2500);
     assertThat(s.resolveAfter()).isEqualTo(CorrelatorSettings.DEFAULT_RESOLVE_AFTER);
   }
 
@@ -70,5 +73,9 @@ class CorrelatorSettingsTest {
     assertThatThrownBy(() -> CorrelatorSettings.fromTree(yaml("retention: 10m")))
         .hasMessageContaining("retention").hasMessageContaining("reopen-window");
     assertThatThrownBy(() -> CorrelatorSettings.fromTree(yaml("- a"))).hasMessageContaining("object");
+    assertThatThrownBy(() -> CorrelatorSettings.fromTree(yaml("max-tracked-alerts: 0")))
+        .hasMessageContaining("max-tracked-alerts");
+    assertThatThrownBy(() -> CorrelatorSettings.fromTree(yaml("max-tracked-alerts: many")))
+        .hasMessageContaining("max-tracked-alerts");
   }
 }

@@ -80,7 +80,7 @@ class RootCauseTest {
     assertThat(RootCause.rank(three, sockShop, settings, List.of()))
         .anySatisfy(c -> assertThat(c.reasons()).contains("2 of 3 alerting services depend on rabbitmq"));
     CorrelatorSettings strict = new CorrelatorSettings(2, settings.window(), settings.resolveAfter(),
-        settings.reopenWindow(), settings.groupWait(), settings.retention(), 500, 100, 1000, 0.7, 2);
+        settings.reopenWindow(), settings.groupWait(), settings.retention(), 500, 100, 1000, 0.7, 2, 100_000);
     assertThat(RootCause.rank(three, sockShop, strict, List.of())).noneMatch(RootCause.Candidate::inferred);
   }
 

@@ -121,6 +121,12 @@ class ServiceGraphTest {
     AlertState resolve = repeat.observe(Fixtures.resolved("fp", "paymentservice", Severity.HIGH, t(0), t(60)));
     assertThat(AlertRoute.of(resolve, before, moved).domain()).as("its resolve reaches its incident")
         .isEqualTo("component:adservice");
+    assertThat(AlertRoute.of(resolve, before, moved).lastSeenAt()).as("the resolve extends its lifetime")
+        .isEqualTo(t(60));
+    assertThat(AlertRoute.of(resolve, before, moved).expiresAt(java.time.Duration.ofHours(24)))
+        .isEqualTo(t(60).plus(java.time.Duration.ofHours(24)));
+    assertThat(AlertRoute.of(firing, AlertRoute.of(resolve, before, moved), moved).lastSeenAt())
+        .as("a late older observation never shortens it").isEqualTo(t(60));
 
     AlertState refire = resolve.observe(Fixtures.firing("fp", "paymentservice", Severity.HIGH, t(600)));
     assertThat(AlertRoute.of(refire, before, moved).domain()).as("a new episode goes to the new domain")

@@ -169,6 +169,26 @@ class CorrelatorTopologyTest {
     return meters.get(name).tag(tag, value).counter().count();
   }
 
+  private long size(String store) {
+    KeyValueStore<String, Object> kv = driver.getKeyValueStore(store);
+    long n = 0;
+    try (KeyValueIterator<String, Object> it = kv.all()) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private boolean tracked(String fp) {
+    return driver.getKeyValueStore(CorrelatorStores.ALERTS).get(fp) != null;
+  }
+
+  private boolean routed(String fp) {
+    return driver.getKeyValueStore(CorrelatorStores.ALERT_ROUTES).get(fp) != null;
+  }
+
   private static List<String> fingerprints(Incident i) {
     return i.getAlerts().stream().map(a -> a.getFingerprint()).toList();
   }
@@ -387,7 +407,7 @@ class CorrelatorTopologyTest {
         new CorrelatorMetrics(new SimpleMeterRegistry())).describe().toString();
     for (String store : List.of(CorrelatorStores.TOPOLOGY, CorrelatorStores.ALERT_ROUTES, CorrelatorStores.ALERTS,
         CorrelatorStores.ALERT_INCIDENT, CorrelatorStores.INCIDENTS, CorrelatorStores.DOMAIN_INDEX,
-        CorrelatorStores.DEADLINES)) {
+        CorrelatorStores.DEADLINES, CorrelatorStores.ALERT_EXPIRY, CorrelatorStores.ALERT_ROUTE_EXPIRY)) {
       assertThat(description).contains(store);
     }
     assertThat(description).contains(CorrelatorTopology.REPARTITION + "-repartition")
@@ -410,5 +430,140 @@ class CorrelatorTopologyTest {
     send(firing("pay-2", "paymentservice", Severity.HIGH, t(90)));
     assertThat(live()).extracting(Incident::getDomain).containsExactlyInAnyOrder(DOMAIN, "payments");
     assertThat(meters.get("stormwatch.correlator.domain.moves").counter().count()).isEqualTo(1.0);
+  }
+
+  // ---- bounded per-alert state ---------------------------------------------------------------
+
+  @Test
+  void anAlertThatNeverJoinedAnIncidentLeavesTheStoresAfterItsLifetime() {
+    startDriver(CorrelatorSettings.defaults().withMaxOpenIncidentsPerDomain(1));
+    Duration retention = CorrelatorSettings.DEFAULT_RETENTION;
+    send(firing("redis", "redis-cart", Severity.HIGH, t(0)));
+    // an ignored resolve (in no incident) and an alert dropped at the open-incidents cap
+    send(resolved("ghost", "shippingservice", Severity.HIGH, t(5), t(10)),
+        firing("pay", "paymentservice", Severity.HIGH, t(20)));
+    assertThat(counter("stormwatch.correlator.alerts", "outcome", "ignored")).isEqualTo(1.0);
+    assertThat(counter("stormwatch.correlator.alerts", "outcome", "dropped")).isEqualTo(1.0);
+    assertThat(tracked("ghost")).isTrue();
+    assertThat(tracked("pay")).isTrue();
+    assertThat(routed("ghost")).isTrue();
+
+    clock(t(10).plus(retention).minusSeconds(1));
+    assertThat(tracked("ghost")).as("not quiet for a retention yet").isTrue();
+    clock(t(20).plus(retention));
+    assertThat(tracked("ghost")).isFalse();
+    assertThat(tracked("pay")).isFalse();
+    assertThat(routed("ghost")).isFalse();
+    assertThat(routed("pay")).isFalse();
+    assertThat(driver.getKeyValueStore(CorrelatorStores.ALERT_INCIDENT).get("pay")).isNull();
+    assertThat(counter("stormwatch.correlator.state.expired", "state", "alert")).isEqualTo(2.0);
+    assertThat(counter("stormwatch.correlator.state.expired", "state", "route")).isGreaterThanOrEqualTo(2.0);
+    // the open incident's member stays while its incident is in state (it keeps firing)
+    assertThat(tracked("redis")).isTrue();
+    assertThat(live()).extracting(Incident::getStatus).containsExactly(IncidentStatus.OPEN);
+  }
+
+  @Test
+  void aRepeatOfADroppedAlertIsTreatedAsNew() {
+    startDriver(CorrelatorSettings.defaults());
+    Duration retention = CorrelatorSettings.DEFAULT_RETENTION;
+    AlertEvent ghost = resolved("ghost", "shippingservice", Severity.HIGH, t(5), t(10));
+    send(ghost);
+    send(ghost);
+    assertThat(counter("stormwatch.correlator.alerts", "outcome", "ignored")).isEqualTo(1.0);
+    assertThat(counter("stormwatch.correlator.alerts", "outcome", "unchanged")).as("a duplicate while tracked")
+        .isEqualTo(1.0);
+
+    clock(t(10).plus(retention));
+    assertThat(tracked("ghost")).isFalse();
+    assertThat(size(CorrelatorStores.ALERT_EXPIRY)).isZero();
+    assertThat(size(CorrelatorStores.ALERT_ROUTE_EXPIRY)).isZero();
+
+    send(ghost);
+    assertThat(counter("stormwatch.correlator.alerts", "outcome", "unchanged")).isEqualTo(1.0);
+    assertThat(counter("stormwatch.correlator.alerts", "outcome", "ignored")).as("seen as a new alert")
+        .isEqualTo(2.0);
+    assertThat(tracked("ghost")).isTrue();
+    assertThat(routed("ghost")).isTrue();
+    assertThat(size(CorrelatorStores.ALERT_EXPIRY)).as("armed again").isEqualTo(1);
+  }
+
+  @Test
+  void aResolvedMemberOfAStillOpenIncidentStaysUntilTheIncidentLeavesState() {
+    startDriver(CorrelatorSettings.defaults());
+    Duration retention = CorrelatorSettings.DEFAULT_RETENTION;
+    send(firing("redis", "redis-cart", Severity.HIGH, t(0)), firing("cart", "cartservice", Severity.HIGH, t(3)));
+    String id = only().getId();
+    send(resolved("cart", "cartservice", Severity.HIGH, t(3), t(60)));
+
+    clock(t(60).plus(retention).plusSeconds(1));
+    assertThat(incidents.get(id).getStatus()).as("redis still fires").isEqualTo(IncidentStatus.OPEN);
+    assertThat(tracked("cart")).as("a resolved member of an open incident").isTrue();
+    assertThat(driver.getKeyValueStore(CorrelatorStores.ALERT_INCIDENT).get("cart")).isEqualTo(id);
+    assertThat(counter("stormwatch.correlator.state.expired", "state", "alert")).isZero();
+
+    Instant end = t(60).plus(retention).plusSeconds(10);
+    send(resolved("redis", "redis-cart", Severity.HIGH, t(0), end));
+    clock(end.plus(CorrelatorSettings.DEFAULT_RESOLVE_AFTER).plusSeconds(1));
+    assertThat(incidents.get(id).getStatus()).isEqualTo(IncidentStatus.RESOLVED);
+    assertThat(tracked("cart")).as("the closed incident is still in state").isTrue();
+
+    clock(end.plus(CorrelatorSettings.DEFAULT_RESOLVE_AFTER).plus(retention).plusSeconds(2));
+    assertThat(incidents).doesNotContainKey(id);
+    assertThat(tracked("cart")).isFalse();
+    assertThat(tracked("redis")).isFalse();
+    // leftovers of re-armed entries go at the next sweep after their due time
+    clock(end.plus(CorrelatorSettings.DEFAULT_RESOLVE_AFTER).plus(retention.multipliedBy(3)));
+    for (String store : List.of(CorrelatorStores.ALERTS, CorrelatorStores.ALERT_INCIDENT,
+        CorrelatorStores.ALERT_EXPIRY, CorrelatorStores.ALERT_ROUTES, CorrelatorStores.ALERT_ROUTE_EXPIRY,
+        CorrelatorStores.INCIDENTS, CorrelatorStores.DEADLINES)) {
+      assertThat(size(store)).as(store).isZero();
+    }
+  }
+
+  @Test
+  void theTrackedAlertsCapStopsTrackingNewFingerprintsAndCountsThem() {
+    startDriver(CorrelatorSettings.defaults().withMaxTrackedAlerts(3));
+    for (int i = 0; i < 5; i++) {
+      send(firing("cart-" + i, "redis-cart", Severity.HIGH, t(i)));
+    }
+    assertThat(size(CorrelatorStores.ALERTS)).isEqualTo(3);
+    assertThat(tracked("cart-3")).isFalse();
+    assertThat(fingerprints(only())).containsExactlyInAnyOrder("cart-0", "cart-1", "cart-2");
+    assertThat(counter("stormwatch.correlator.caps", "cap", "tracked_alerts")).isEqualTo(2.0);
+    assertThat(counter("stormwatch.correlator.alerts", "outcome", "dropped")).isEqualTo(2.0);
+    // a tracked alert is still updated at the cap
+    send(resolved("cart-0", "redis-cart", Severity.HIGH, t(0), t(30)));
+    assertThat(only().getAlerts()).filteredOn(a -> a.getFingerprint().equals("cart-0"))
+        .extracting(a -> a.getEndsAt()).containsExactly(t(30));
+    assertThat(counter("stormwatch.correlator.caps", "cap", "tracked_alerts")).isEqualTo(2.0);
+  }
+
+  @Test
+  void storeSizesStayBoundedUnderALongStreamOfDistinctFingerprints() {
+    Duration retention = Duration.ofMinutes(30);
+    startDriver(CorrelatorSettings.defaults().withRetention(retention).withMaxOpenIncidentsPerDomain(1));
+    send(firing("anchor", "redis-cart", Severity.HIGH, t(0)));
+    long maxAlerts = 0;
+    long maxRoutes = 0;
+    // 3,000 distinct alerts, one every 10 s over 8 h 20 min of event and wall-clock time: resolves of
+    // alerts in no incident and firings dropped at the open-incidents cap, none joining an incident
+    for (int i = 0; i < 3000; i++) {
+      Instant at = t(10L * i + 10);
+      send(i % 2 == 0 ? resolved("r-" + i, "shippingservice", Severity.HIGH, at.minusSeconds(5), at)
+          : firing("f-" + i, "paymentservice", Severity.HIGH, at));
+      if (i % 30 == 0) {
+        clock(at);
+        maxAlerts = Math.max(maxAlerts, size(CorrelatorStores.ALERTS));
+        maxRoutes = Math.max(maxRoutes, size(CorrelatorStores.ALERT_ROUTES));
+      }
+    }
+    long perRetention = retention.toSeconds() / 10;
+    assertThat(maxAlerts).as("alerts tracked at once").isBetween(perRetention, perRetention + 40);
+    assertThat(maxRoutes).as("routes kept at once").isBetween(perRetention, perRetention + 40);
+    assertThat(size(CorrelatorStores.ALERT_EXPIRY)).isLessThanOrEqualTo(perRetention + 40);
+    assertThat(size(CorrelatorStores.ALERT_ROUTE_EXPIRY)).isLessThanOrEqualTo(perRetention + 40);
+    assertThat(counter("stormwatch.correlator.state.expired", "state", "alert")).isGreaterThan(2500.0);
+    assertThat(tracked("anchor")).as("the open incident's member").isTrue();
   }
 }
