@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = StormwatchCli.Version.class,
     description = "Alert correlation on Apache Kafka Streams: fewer, better pages.",
-    subcommands = {UpCommand.class, GatewayCommand.class, IngestCommand.class, TopologyCommand.class, IncidentsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {UpCommand.class, GatewayCommand.class, IngestCommand.class, TopologyCommand.class,
+        IncidentsCommand.class, BacktestCommand.class, CommandLine.HelpCommand.class})
 public final class StormwatchCli implements Runnable {
 
   @CommandLine.Spec
