@@ -76,7 +76,11 @@ final class TopologyTopic implements AutoCloseable {
    */
   boolean ensureExists() {
     probe();
-    try (Admin admin = Admin.create(clientProps(AdminClientConfig.CLIENT_ID_CONFIG, "stormwatch-cli-admin"))) {
+    // closed with a bounded wait: an admin whose calls a silent broker never answered would
+    // otherwise wait for them forever in close()
+    try (BoundedAdmin bounded = new BoundedAdmin(
+        Admin.create(clientProps(AdminClientConfig.CLIENT_ID_CONFIG, "stormwatch-cli-admin")))) {
+      Admin admin = bounded.admin();
       boolean exists = admin.listTopics().names().get(millis(), TimeUnit.MILLISECONDS).contains(topic);
       if (exists) {
         return false;
@@ -190,6 +194,14 @@ final class TopologyTopic implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing to " + topic, e);
+    }
+  }
+
+  /** An admin client closed with a bounded wait. */
+  private record BoundedAdmin(Admin admin) implements AutoCloseable {
+    @Override
+    public void close() {
+      admin.close(Duration.ofSeconds(2));
     }
   }
 
