@@ -1,14 +1,11 @@
 package dev.stormwatch.correlator.domain;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stormwatch.common.config.Durations;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The correlation rules and the bounds of the correlator's state. Immutable and validated; build it
@@ -175,28 +172,11 @@ public record CorrelatorSettings(int maxHops, Duration window, Duration resolveA
         maxTrackedAlerts);
   }
 
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
-
-  /** Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d} or ISO-8601 {@code PT5M}. */
+  /** Parses a duration as {@link Durations#parse} does. */
   public static Duration parseDuration(String text) {
-    String t = text.strip().toLowerCase(Locale.ROOT);
-    Matcher m = SHORT_DURATION.matcher(t);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-    }
-    try {
-      return Duration.parse(text.strip().toUpperCase(Locale.ROOT));
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("not a duration (use e.g. 30s, 5m, 1h or PT5M): " + text, e);
-    }
+    return Durations.parse(text);
   }
+
 
   private static int integer(JsonNode tree, String key, int fallback) {
     JsonNode v = tree.get(key);

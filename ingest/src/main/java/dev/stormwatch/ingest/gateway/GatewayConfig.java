@@ -1,16 +1,13 @@
 package dev.stormwatch.ingest.gateway;
 
+import dev.stormwatch.common.config.Durations;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.stormwatch.common.kafka.Topics;
 
@@ -100,8 +97,6 @@ public record GatewayConfig(String host, int port, int maxBodyBytes, Map<String,
   public static final Set<String> GATEWAY_OWNED_PRODUCER_KEYS = Set.of("key.serializer", "value.serializer",
       "enable.idempotence", "acks", "max.block.ms", "delivery.timeout.ms", "request.timeout.ms",
       "transactional.id");
-
-  private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
   /** Validates every component and copies the maps. */
   public GatewayConfig {
@@ -214,22 +209,13 @@ public record GatewayConfig(String host, int port, int maxBodyBytes, Map<String,
    * @throws IllegalArgumentException if malformed
    */
   static Duration parseDuration(String key, String value) {
-    Matcher m = SIMPLE_DURATION.matcher(value.toLowerCase(Locale.ROOT));
-    if (m.matches()) {
-      long amount = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(amount);
-        case "s" -> Duration.ofSeconds(amount);
-        case "m" -> Duration.ofMinutes(amount);
-        default -> Duration.ofHours(amount);
-      };
-    }
     try {
-      return Duration.parse(value);
-    } catch (DateTimeParseException e) {
+      return Durations.parse(value);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(key + " must be a duration like 500ms, 10s, 2m or PT10S, got '" + value + "'", e);
     }
   }
+
 
   private static int parseInt(String key, String value) {
     try {

@@ -3,8 +3,8 @@ package dev.stormwatch.ingest.logs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stormwatch.avro.Severity;
 import dev.stormwatch.ingest.normalize.Scales;
+import dev.stormwatch.common.config.Durations;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -308,28 +308,11 @@ public record LogRulesConfig(List<RateRule> rateRules, List<PatternRule> pattern
         root.duration("max-future-skew", DEFAULT_MAX_FUTURE_SKEW));
   }
 
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
-
-  /** Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d} or ISO-8601 {@code PT5M}. */
+  /** Parses a duration as {@link Durations#parse} does. */
   public static Duration parseDuration(String text) {
-    String t = text.strip().toLowerCase(Locale.ROOT);
-    Matcher m = SHORT_DURATION.matcher(t);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-    }
-    try {
-      return Duration.parse(text.strip().toUpperCase(Locale.ROOT));
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("not a duration (use e.g. 30s, 5m, 1h or PT5M): " + text, e);
-    }
+    return Durations.parse(text);
   }
+
 
   private static Severity level(String text, Scales scales, String where) {
     String upper = text.strip().toUpperCase(Locale.ROOT);
