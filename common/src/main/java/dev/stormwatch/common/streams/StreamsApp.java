@@ -1,15 +1,20 @@
 package dev.stormwatch.common.streams;
 
+import dev.stormwatch.common.registry.RestSchemaRegistryClient;
+import dev.stormwatch.common.registry.SchemaRegistryClient;
+import dev.stormwatch.common.registry.SchemaRegistryConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -33,11 +38,30 @@ public final class StreamsApp implements AutoCloseable {
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics metrics;
   private final CountDownLatch running = new CountDownLatch(1);
+  private final List<AutoCloseable> owned;
 
-  private StreamsApp(String app, KafkaStreams streams, KafkaStreamsMetrics metrics) {
+  private StreamsApp(String app, KafkaStreams streams, KafkaStreamsMetrics metrics, List<AutoCloseable> owned) {
     this.app = app;
     this.streams = streams;
     this.metrics = metrics;
+    this.owned = owned;
+  }
+
+  /**
+   * Starts an app whose topology needs a Schema Registry client (for its serdes): creates the
+   * client, builds the topology with it, starts the app, and closes the client with the app (or
+   * at once, when starting fails).
+   */
+  public static StreamsApp startWithRegistry(String app, SchemaRegistryConfig registryConfig,
+                                             Function<SchemaRegistryClient, Topology> topology, Properties props,
+                                             MeterRegistry meters) {
+    SchemaRegistryClient registry = new RestSchemaRegistryClient(registryConfig);
+    try {
+      return start(app, topology.apply(registry), props, meters, List.of(registry));
+    } catch (RuntimeException e) {
+      registry.close();
+      throw e;
+    }
   }
 
   /**
@@ -75,11 +99,16 @@ public final class StreamsApp implements AutoCloseable {
 
   /** Builds, instruments and starts the app; returns at once (see {@link #awaitRunning}). */
   public static StreamsApp start(String app, Topology topology, Properties props, MeterRegistry meters) {
+    return start(app, topology, props, meters, List.of());
+  }
+
+  private static StreamsApp start(String app, Topology topology, Properties props, MeterRegistry meters,
+                                  List<AutoCloseable> owned) {
     Objects.requireNonNull(app, "app");
     KafkaStreams streams = new KafkaStreams(topology, props);
     KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
     metrics.bindTo(meters);
-    StreamsApp instance = new StreamsApp(app, streams, metrics);
+    StreamsApp instance = new StreamsApp(app, streams, metrics, owned);
     Gauge.builder("stormwatch.streams.running", streams, s -> s.state() == KafkaStreams.State.RUNNING ? 1 : 0)
         .description("1 while the app's Kafka Streams instance is RUNNING")
         .tag("app", app)
@@ -109,6 +138,10 @@ public final class StreamsApp implements AutoCloseable {
     return streams;
   }
 
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
   public String app() {
     return app;
   }
@@ -116,7 +149,7 @@ public final class StreamsApp implements AutoCloseable {
   /**
    * Closes Kafka Streams (committing) and leaves the consumer group, so its tasks move at once
    * (to another instance, or to this app's next start) instead of after the session timeout;
-   * then unbinds its metrics.
+   * then unbinds its metrics and closes what it owns (its registry client).
    */
   public void close(Duration timeout) {
     try {
@@ -126,6 +159,13 @@ public final class StreamsApp implements AutoCloseable {
       }
     } finally {
       metrics.close();
+      for (AutoCloseable resource : owned) {
+        try {
+          resource.close();
+        } catch (Exception e) {
+          log.warn("{}: error closing {}", app, resource, e);
+        }
+      }
     }
   }
 
