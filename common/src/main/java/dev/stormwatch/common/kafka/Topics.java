@@ -42,6 +42,11 @@ public record Topics(String prefix) {
     return prefix + "alerts.raw.logs";
   }
 
+  /** Raw change events as sent to the gateway (Stormwatch's JSON or PagerDuty Change Events v2). */
+  public String rawChanges() {
+    return prefix + "changes.raw";
+  }
+
   /** Normalized Avro {@code AlertEvent}s, keyed by fingerprint. */
   public String normalized() {
     return prefix + "alerts.normalized";
@@ -92,6 +97,16 @@ public record Topics(String prefix) {
     return prefix + "pages.log";
   }
 
+  /** Teams, people, escalation policies, schedules and routes, keyed by kind and id (compacted). */
+  public String oncall() {
+    return prefix + "oncall.config";
+  }
+
+  /** The devstack's pager inbox: every page delivered to the INBOX channel, keyed by dedup key. */
+  public String pagerInbox() {
+    return prefix + "pages.inbox";
+  }
+
   /** The raw input topics, in a fixed order. */
   public List<String> raw() {
     return List.of(rawPrometheus(), rawSentry(), rawLogs());
@@ -99,12 +114,13 @@ public record Topics(String prefix) {
 
   /** Topics whose cleanup policy is {@code compact}. */
   public List<String> compacted() {
-    return List.of(topology(), silences(), incidents());
+    return List.of(topology(), silences(), incidents(), oncall());
   }
 
   /** Every topic, in a fixed order. */
   public List<String> all() {
-    return List.of(rawPrometheus(), rawSentry(), rawLogs(), normalized(), deadLetters(), topology(), changes(),
-        silences(), incidents(), escalations(), incidentCommands(), pagesOutbox(), pagesLog());
+    return List.of(rawPrometheus(), rawSentry(), rawLogs(), rawChanges(), normalized(), deadLetters(), topology(),
+        changes(), silences(), incidents(), escalations(), incidentCommands(), pagesOutbox(), pagesLog(), oncall(),
+        pagerInbox());
   }
 }
