@@ -12,11 +12,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * One incident: its member alerts, lifecycle, ranked root causes and timeline. Immutable; every
@@ -69,7 +69,8 @@ public final class IncidentState {
           a.endsAt(), a.lastSeenAt(), false, null, false);
     }
 
-    static Member of(AlertSummary s) {
+    /** The member an Avro alert summary (from a store or topic) describes. */
+    public static Member of(AlertSummary s) {
       return new Member(s.getFingerprint(), s.getName(), s.getService(), s.getSeverity(), s.getStatus(),
           s.getSummary(), s.getStartsAt(), s.getEndsAt(), s.getLastSeenAt(), s.getSuppressed(), s.getSuppressedBy(),
           s.getFlapping());
@@ -87,7 +88,8 @@ public final class IncidentState {
           m.lastSeenAt, suppressed, suppressedBy, flapping);
     }
 
-    AlertSummary toAvro() {
+    /** The Avro alert summary, a fresh mutable copy. */
+    public AlertSummary toAvro() {
       return AlertSummary.newBuilder()
           .setFingerprint(fingerprint).setName(name).setService(service).setSeverity(severity).setStatus(status)
           .setSummary(summary).setStartsAt(startsAt).setEndsAt(endsAt).setLastSeenAt(lastSeenAt)
@@ -149,7 +151,7 @@ public final class IncidentState {
     this.severity = d.severity;
     this.services = List.copyOf(d.services);
     this.team = d.team;
-    this.members = Collections.unmodifiableMap(new LinkedHashMap<>(d.members));
+    this.members = Collections.unmodifiableSortedMap(new TreeMap<>(d.members));
     this.alertCount = d.alertCount;
     this.rootCauses = List.copyOf(d.rootCauses);
     this.suspectChanges = d.suspectChanges.stream().map(c -> SuspectChange.newBuilder(c).build()).toList();
@@ -197,6 +199,14 @@ public final class IncidentState {
 
   /** The state an Avro incident (from a store or topic) describes. */
   public static IncidentState fromAvro(Incident i) {
+    return fromAvro(i, i.getAlerts());
+  }
+
+  /**
+   * The state an Avro incident header (an {@link Incident} whose {@code alerts} are kept elsewhere,
+   * see {@link #toAvroHeader()}) and its member alerts describe.
+   */
+  public static IncidentState fromAvro(Incident i, Iterable<AlertSummary> alerts) {
     Draft d = new Draft();
     d.id = i.getId();
     d.domain = i.getDomain();
@@ -205,7 +215,7 @@ public final class IncidentState {
     d.severity = i.getSeverity();
     d.services.addAll(i.getServices());
     d.team = i.getTeam();
-    for (AlertSummary s : i.getAlerts()) {
+    for (AlertSummary s : alerts) {
       d.members.put(s.getFingerprint(), Member.of(s));
     }
     d.alertCount = i.getAlertCount();
@@ -230,10 +240,23 @@ public final class IncidentState {
 
   /** The Avro incident, a fresh mutable copy. */
   public Incident toAvro() {
+    return toAvro(new ArrayList<>(members.values().stream().map(Member::toAvro).toList()));
+  }
+
+  /**
+   * The Avro incident without its member alerts ({@code alerts} empty): what a store keeps when the
+   * members are stored one by one, so a change of one alert does not rewrite all of them.
+   * {@link #fromAvro(Incident, Iterable)} puts them back together.
+   */
+  public Incident toAvroHeader() {
+    return toAvro(new ArrayList<>());
+  }
+
+  private Incident toAvro(List<AlertSummary> alerts) {
     return Incident.newBuilder()
         .setId(id).setDomain(domain).setTitle(title).setStatus(status).setSeverity(severity)
         .setServices(new ArrayList<>(services)).setTeam(team)
-        .setAlerts(new ArrayList<>(members.values().stream().map(Member::toAvro).toList()))
+        .setAlerts(alerts)
         .setAlertCount(alertCount)
         .setRootCauses(new ArrayList<>(rootCauses.stream().map(RootCause.Candidate::toAvro).toList()))
         .setSuspectChanges(new ArrayList<>(suspectChanges.stream().map(c -> SuspectChange.newBuilder(c).build())
@@ -268,9 +291,11 @@ public final class IncidentState {
       if (updated.firing()) {
         d.firstAlertAt = min(d.firstAlertAt, updated.startsAt());
       }
-      if (old.firing() != updated.firing()) {
+      if (old.firing() != updated.firing() && !d.firingOn(alert.service(), alert.fingerprint())) {
+        // the timeline follows services, not every alert: a storm of one service is one line
         d.entry(settings, alert.eventTime(), updated.firing() ? TimelineKind.ALERT_FIRING : TimelineKind.ALERT_RESOLVED,
-            describe(alert) + (updated.firing() ? " fires again" : " resolved"), null);
+            updated.firing() ? alert.service() + " fires again: " + describe(alert)
+                : "every alert on " + alert.service() + " resolved, the last " + describe(alert), null);
       }
       d.severity = d.firingSeverity();
       return d.bump();
@@ -566,7 +591,16 @@ public final class IncidentState {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof IncidentState s && toAvro().equals(s.toAvro());
+    return o instanceof IncidentState s && revision == s.revision && id.equals(s.id) && domain.equals(s.domain)
+        && title.equals(s.title) && status == s.status && severity == s.severity && alertCount == s.alertCount
+        && reopenCount == s.reopenCount && suppressed == s.suppressed && services.equals(s.services)
+        && Objects.equals(team, s.team) && members.equals(s.members) && rootCauses.equals(s.rootCauses)
+        && suspectChanges.equals(s.suspectChanges) && Objects.equals(firstAlertAt, s.firstAlertAt)
+        && Objects.equals(openedAt, s.openedAt) && Objects.equals(lastActivityAt, s.lastActivityAt)
+        && Objects.equals(escalatedAt, s.escalatedAt) && Objects.equals(acknowledgedAt, s.acknowledgedAt)
+        && Objects.equals(acknowledgedBy, s.acknowledgedBy) && Objects.equals(resolvedAt, s.resolvedAt)
+        && Objects.equals(resolvedBy, s.resolvedBy) && Objects.equals(mergedInto, s.mergedInto)
+        && mergedFrom.equals(s.mergedFrom) && timeline.equals(s.timeline);
   }
 
   @Override
@@ -625,7 +659,7 @@ public final class IncidentState {
     Severity severity = Severity.UNKNOWN;
     final List<String> services = new ArrayList<>();
     String team;
-    final LinkedHashMap<String, Member> members = new LinkedHashMap<>();
+    final TreeMap<String, Member> members = new TreeMap<>();
     int alertCount;
     final List<RootCause.Candidate> rootCauses = new ArrayList<>();
     final List<SuspectChange> suspectChanges = new ArrayList<>();
@@ -653,23 +687,43 @@ public final class IncidentState {
       }
     }
 
+    /**
+     * Counts and (under the cap) keeps a new alert. The timeline gets a line when the alert brings a
+     * new service, or its service back to firing, and when the first alert beyond the cap is only
+     * counted: a storm of one service is a few lines, not one per alert.
+     */
     void addMember(AlertState alert, CorrelatorSettings settings) {
       alertCount++;
-      if (!services.contains(alert.service())) {
+      boolean newService = !services.contains(alert.service());
+      if (newService) {
         services.add(alert.service());
       }
       if (alert.firing()) {
         firstAlertAt = min(firstAlertAt, alert.startsAt());
       }
       if (members.size() < settings.maxAlertsPerIncident()) {
+        boolean serviceWasFiring = firingOn(alert.service(), alert.fingerprint());
         members.put(alert.fingerprint(), Member.of(alert));
-        entry(settings, alert.eventTime(), alert.firing() ? TimelineKind.ALERT_FIRING : TimelineKind.ALERT_RESOLVED,
-            describe(alert) + " joined", null);
+        if (newService || alert.firing() && !serviceWasFiring) {
+          entry(settings, alert.eventTime(), alert.firing() ? TimelineKind.ALERT_FIRING : TimelineKind.ALERT_RESOLVED,
+              describe(alert) + " joined", null);
+        }
         severity = firingSeverity();
-      } else {
-        entry(settings, alert.eventTime(), TimelineKind.OTHER, describe(alert) + " counted but not kept: the incident"
-            + " holds " + members.size() + " alerts, the most max-alerts-per-incident allows", null);
+      } else if (alertCount == members.size() + 1) {
+        entry(settings, alert.eventTime(), TimelineKind.OTHER, describe(alert) + " and any later alert counted but"
+            + " not kept: the incident holds " + members.size() + " alerts, the most max-alerts-per-incident allows",
+            null);
       }
+    }
+
+    /** Whether a member other than {@code exceptFingerprint} on {@code service} is firing. */
+    boolean firingOn(String service, String exceptFingerprint) {
+      for (Member m : members.values()) {
+        if (m.firing() && m.service().equals(service) && !m.fingerprint().equals(exceptFingerprint)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     Severity firingSeverity() {

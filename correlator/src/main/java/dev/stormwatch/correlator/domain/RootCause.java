@@ -15,6 +15,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Ranks the likely root causes of an incident: the top {@value #TOP} candidate services, each with
@@ -107,17 +108,17 @@ public final class RootCause {
       if (alertingDeps.isEmpty()) {
         item.tier = 1;
         independent++;
-        item.reasons.add(graph.isKnown(service) ? "no dependency of " + service + " is alerting"
+        item.reasons.add(() -> graph.isKnown(service) ? "no dependency of " + service + " is alerting"
             : service + " is not in the service topology, so nothing is known of its dependencies");
       } else {
         item.tier = 3;
-        item.reasons.add("depends on alerting " + names(alertingDeps));
+        item.reasons.add(() -> "depends on alerting " + names(alertingDeps));
       }
-      item.reasons.add(st.onset.equals(firstOnset)
+      item.reasons.add(() -> st.onset.equals(firstOnset)
           ? "alerting since " + CLOCK.format(st.onset) + ", first in the incident"
           : "alerting since " + CLOCK.format(st.onset) + ", " + human(Duration.between(firstOnset, st.onset))
               + " after the first alert");
-      item.reasons.add(st.count + (st.count == 1 ? " alert, " : " alerts, highest ") + st.severity);
+      item.reasons.add(() -> st.count + (st.count == 1 ? " alert, " : " alerts, highest ") + st.severity);
       items.add(item);
     }
 
@@ -140,10 +141,10 @@ public final class RootCause {
       item.coverage = k / (double) n;
       boolean all = k == n;
       item.tier = all && independent >= 2 ? 0 : 2;
-      item.reasons.add((all ? "all " + n : k + " of " + n) + " alerting services depend on " + item.service);
-      item.reasons.add(item.service + " is not alerting itself");
+      item.reasons.add(() -> (all ? "all " + n : k + " of " + n) + " alerting services depend on " + item.service);
+      item.reasons.add(() -> item.service + " is not alerting itself");
       if (item.tier == 0) {
-        item.reasons.add("no single alerting service explains the others");
+        item.reasons.add(() -> "no single alerting service explains the others");
       }
       items.add(item);
     }
@@ -152,7 +153,7 @@ public final class RootCause {
       for (RankingSignal signal : signals) {
         signal.evidence(item.service, incident).ifPresent(ev -> {
           item.signal += ev.weight();
-          item.reasons.add(ev.reason());
+          item.reasons.add(() -> ev.reason());
         });
       }
     }
@@ -161,7 +162,7 @@ public final class RootCause {
     for (Item item : items.subList(0, Math.min(TOP, items.size()))) {
       double base = 4 - item.tier;
       out.add(new Candidate(item.service, out.size() + 1, base + item.coverage + item.signal, item.inferred,
-          item.reasons));
+          item.reasons.stream().map(Supplier::get).toList()));
     }
     return List.copyOf(out);
   }
@@ -219,7 +220,8 @@ public final class RootCause {
   private static final class Item {
     final String service;
     final boolean inferred;
-    final List<String> reasons = new ArrayList<>();
+    /** Built only for the candidates that make the top: formatting them is most of a ranking's cost. */
+    final List<Supplier<String>> reasons = new ArrayList<>();
     int tier;
     Instant onset;
     int count;

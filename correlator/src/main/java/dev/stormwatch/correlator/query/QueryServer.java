@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stormwatch.avro.CommandKind;
+import dev.stormwatch.avro.AlertSummary;
 import dev.stormwatch.avro.Incident;
 import dev.stormwatch.avro.IncidentCommand;
 import dev.stormwatch.correlator.domain.AlertState;
@@ -49,6 +50,7 @@ import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.UnknownStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -293,8 +295,28 @@ public final class QueryServer implements AutoCloseable {
     if (incident == null) {
       notFound(ctx, "no incident " + id);
     } else {
-      ok(ctx, RecordJson.of(incident));
+      ok(ctx, RecordJson.of(withMembers(ks, incident, partition, stale)));
     }
+  }
+
+  /** The incident header from the incidents store with its member alerts from the members store. */
+  private Incident withMembers(KafkaStreams ks, Incident header, Integer partition, boolean stale) {
+    StoreQueryParameters<ReadOnlyKeyValueStore<String, AlertSummary>> params = StoreQueryParameters
+        .fromNameAndType(config.membersStore(), QueryableStoreTypes.<String, AlertSummary>keyValueStore());
+    if (partition != null) {
+      params = params.withPartition(partition);
+    }
+    if (stale) {
+      params = params.enableStaleStores();
+    }
+    List<AlertSummary> members = new ArrayList<>();
+    try (KeyValueIterator<String, AlertSummary> it = ks.store(params).prefixScan(header.getId() + "|",
+        new StringSerializer())) {
+      it.forEachRemaining(kv -> members.add(kv.value));
+    }
+    Incident full = Incident.newBuilder(header).build();
+    full.setAlerts(members);
+    return full;
   }
 
   private void getAlert(Context ctx) {
@@ -455,11 +477,15 @@ public final class QueryServer implements AutoCloseable {
     } catch (InvalidStateStoreException e) {
       throw new Unavailable("the incident store is migrating (rebalancing)");
     }
-    return found.stream()
-        .sorted(Comparator.comparing(Incident::getOpenedAt).reversed().thenComparing(Incident::getId))
-        .limit(filter.limit())
-        .map(i -> (JsonNode) RecordJson.of(i))
-        .toList();
+    try {
+      return found.stream()
+          .sorted(Comparator.comparing(Incident::getOpenedAt).reversed().thenComparing(Incident::getId))
+          .limit(filter.limit())
+          .map(i -> (JsonNode) RecordJson.of(withMembers(ks, i, null, false)))
+          .toList();
+    } catch (InvalidStateStoreException e) {
+      throw new Unavailable("the incident store is migrating (rebalancing)");
+    }
   }
 
   private Optional<HttpResponse<byte[]>> forward(HostInfo host, String pathAndQuery, Endpoint endpoint) {

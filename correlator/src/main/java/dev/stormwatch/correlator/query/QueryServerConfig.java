@@ -17,15 +17,18 @@ import java.util.Optional;
  * @param bearerToken     when present, {@code POST}s need {@code Authorization: Bearer <token>}
  * @param incidentsStore  the incidents store ({@value #INCIDENTS_STORE})
  * @param alertsStore     the per-fingerprint alert store ({@value #ALERTS_STORE})
+ * @param membersStore    an incident's member alerts, keyed {@code <incident id>|<fingerprint>} ({@value #MEMBERS_STORE})
  */
 public record QueryServerConfig(String host, int port, String advertisedHost, Duration peerTimeout,
                                 Duration retryAfter, Duration commandTimeout, Optional<String> bearerToken,
-                                String incidentsStore, String alertsStore) {
+                                String incidentsStore, String alertsStore, String membersStore) {
 
   /** The correlator topology's incident store. */
   public static final String INCIDENTS_STORE = "correlator-incidents";
   /** The correlator topology's per-fingerprint alert store. */
   public static final String ALERTS_STORE = "correlator-alerts";
+  /** The correlator topology's store of incident members. */
+  public static final String MEMBERS_STORE = "correlator-incident-alerts";
 
   public QueryServerConfig {
     Objects.requireNonNull(host, "host");
@@ -33,6 +36,7 @@ public record QueryServerConfig(String host, int port, String advertisedHost, Du
     Objects.requireNonNull(bearerToken, "bearerToken");
     Objects.requireNonNull(incidentsStore, "incidentsStore");
     Objects.requireNonNull(alertsStore, "alertsStore");
+    Objects.requireNonNull(membersStore, "membersStore");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, was " + port);
     }
@@ -49,21 +53,21 @@ public record QueryServerConfig(String host, int port, String advertisedHost, Du
   /** The defaults: {@code 0.0.0.0:8080}, advertised as {@code localhost}, no auth. */
   public static QueryServerConfig defaults() {
     return new QueryServerConfig("0.0.0.0", 8080, "localhost", Duration.ofSeconds(2), Duration.ofSeconds(1),
-        Duration.ofSeconds(5), Optional.empty(), INCIDENTS_STORE, ALERTS_STORE);
+        Duration.ofSeconds(5), Optional.empty(), INCIDENTS_STORE, ALERTS_STORE, MEMBERS_STORE);
   }
 
   public QueryServerConfig withAddress(String bindHost, int bindPort, String advertised) {
     return new QueryServerConfig(bindHost, bindPort, advertised, peerTimeout, retryAfter, commandTimeout,
-        bearerToken, incidentsStore, alertsStore);
+        bearerToken, incidentsStore, alertsStore, membersStore);
   }
 
   public QueryServerConfig withBearerToken(String token) {
     return new QueryServerConfig(host, port, advertisedHost, peerTimeout, retryAfter, commandTimeout,
-        Optional.of(token), incidentsStore, alertsStore);
+        Optional.of(token), incidentsStore, alertsStore, membersStore);
   }
 
-  public QueryServerConfig withStores(String incidents, String alerts) {
+  public QueryServerConfig withStores(String incidents, String alerts, String members) {
     return new QueryServerConfig(host, port, advertisedHost, peerTimeout, retryAfter, commandTimeout,
-        bearerToken, incidents, alerts);
+        bearerToken, incidents, alerts, members);
   }
 }

@@ -1,6 +1,7 @@
 package dev.stormwatch.correlator.topology;
 
 import dev.stormwatch.avro.AlertEvent;
+import dev.stormwatch.avro.AlertSummary;
 import dev.stormwatch.avro.EscalationEvent;
 import dev.stormwatch.avro.Incident;
 import dev.stormwatch.avro.IncidentCommand;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +45,15 @@ import org.slf4j.LoggerFactory;
  * group waits, auto-resolves and expiries, with the punctuation timestamp as the clock. Alert
  * decisions are made at the alert's event time, command decisions at the command's time.
  *
+ * <p><b>Cost per alert does not grow with the incident.</b> An incident is stored as a header
+ * ({@code correlator-incidents}: the Avro incident without its alerts) and its members one by one
+ * ({@code correlator-incident-alerts}, {@code <id>|<fingerprint>}); a change writes the header and
+ * the members that changed. Decoded incidents are cached per task. The full state goes to the
+ * {@code incidents} topic at once when the incident was not emitted since the last punctuation, and
+ * otherwise at the next punctuation ({@code correlator-incident-output} remembers which): a storm
+ * into one incident emits at most two full states per punctuation interval. The timeline follows
+ * services, not every alert (see {@link IncidentState#attach}).
+ *
  * <p><b>Per-alert state is bounded.</b> Every alert in {@code correlator-alerts} has an entry in
  * the time-indexed {@code correlator-alert-expiry} store at {@link Correlator#alertExpiresAt}
  * (re-armed whenever its state changes). The same punctuator removes due alerts in bounded batches:
@@ -62,6 +73,12 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
   /** The most alert expiries handled by one punctuation; the rest wait for the next. */
   static final int MAX_ALERT_EXPIRIES_PER_PUNCTUATION = 10_000;
   private static final int MAX_REDIRECTS = 8;
+  /** Decoded incidents kept in memory per task. */
+  static final int CACHED_INCIDENTS = 2_000;
+  /** {@code correlator-incident-output}: emitted since the last punctuation. */
+  private static final String SENT = "sent";
+  /** {@code correlator-incident-output}: changed after it was emitted; the next punctuation emits it. */
+  private static final String PENDING = "pending";
   private static final StringSerializer KEYS = new StringSerializer();
   /** A cap is logged at most once per this much record time (every hit is counted). */
   static final Duration CAP_LOG_EVERY = Duration.ofMinutes(1);
@@ -76,6 +93,20 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
   private KeyValueStore<String, AlertState> alerts;
   private KeyValueStore<String, String> alertIncident;
   private KeyValueStore<String, Incident> incidents;
+  private KeyValueStore<String, AlertSummary> incidentAlerts;
+  private KeyValueStore<String, String> incidentOutput;
+  /**
+   * Decoded incidents of this task, most recently used last: a read-through cache of
+   * {@code correlator-incidents} + {@code correlator-incident-alerts}, which every change writes
+   * through. Only this processor writes those stores, and a task that is closed or revived builds a
+   * new processor, so the cache can never hold what the stores do not.
+   */
+  private final Map<String, IncidentState> cache = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, IncidentState> eldest) {
+      return size() > CACHED_INCIDENTS;
+    }
+  };
   private KeyValueStore<String, String> domainIndex;
   private KeyValueStore<String, String> deadlines;
   private KeyValueStore<String, String> alertExpiry;
@@ -96,6 +127,9 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
     alerts = context.getStateStore(CorrelatorStores.ALERTS);
     alertIncident = context.getStateStore(CorrelatorStores.ALERT_INCIDENT);
     incidents = context.getStateStore(CorrelatorStores.INCIDENTS);
+    incidentAlerts = context.getStateStore(CorrelatorStores.INCIDENT_ALERTS);
+    incidentOutput = context.getStateStore(CorrelatorStores.INCIDENT_OUTPUT);
+    cache.clear();
     domainIndex = context.getStateStore(CorrelatorStores.DOMAIN_INDEX);
     deadlines = context.getStateStore(CorrelatorStores.DEADLINES);
     alertExpiry = context.getStateStore(CorrelatorStores.ALERT_EXPIRY);
@@ -156,7 +190,7 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
     }
     Instant now = alert.eventTime();
     for (IncidentChange change : d.changes()) {
-      save(change.before(), escalate(change, now, timestamp), timestamp);
+      save(change.before(), escalate(change, now, timestamp), timestamp, true);
     }
   }
 
@@ -198,32 +232,52 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
     }
     List<IncidentState> out = new ArrayList<>(ids.size());
     for (String id : ids) {
-      Incident stored = incidents.get(id);
+      IncidentState stored = load(id);
       if (stored != null) {
-        out.add(IncidentState.fromAvro(stored));
+        out.add(stored);
       }
     }
     return out;
   }
 
+  /** The incident with this id, or null: from the cache, else from its header and members in the stores. */
+  private IncidentState load(String id) {
+    IncidentState cached = cache.get(id);
+    if (cached != null) {
+      return cached;
+    }
+    Incident header = incidents.get(id);
+    if (header == null) {
+      return null;
+    }
+    List<AlertSummary> members = new ArrayList<>();
+    try (KeyValueIterator<String, AlertSummary> it = incidentAlerts.prefixScan(id + "|", KEYS)) {
+      while (it.hasNext()) {
+        members.add(it.next().value);
+      }
+    }
+    IncidentState loaded = IncidentState.fromAvro(header, members);
+    cache.put(id, loaded);
+    return loaded;
+  }
+
   // ---- commands ------------------------------------------------------------------------------
 
   private void command(IncidentCommand command, long timestamp) {
-    Incident stored = incidents.get(command.getIncidentId());
-    if (stored == null) {
+    IncidentState incident = load(command.getIncidentId());
+    if (incident == null) {
       metrics.commands(CommandResult.IGNORED).increment();
       log.info("command {} ({}) ignored: no incident {} in state", command.getId(), command.getKind(),
           command.getIncidentId());
       return;
     }
-    IncidentState incident = IncidentState.fromAvro(stored);
     CommandDecision d = correlator.command(incident, command);
     for (int hops = 0; d.redirectTo().isPresent() && hops < MAX_REDIRECTS; hops++) {
-      Incident survivor = incidents.get(d.redirectTo().get());
+      IncidentState survivor = load(d.redirectTo().get());
       if (survivor == null) {
         break;
       }
-      incident = IncidentState.fromAvro(survivor);
+      incident = survivor;
       d = correlator.command(incident, command);
     }
     if (!d.applied() || d.change().isEmpty()) {
@@ -234,7 +288,7 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
     }
     metrics.commands(CommandResult.APPLIED).increment();
     log.info("command {} applied to {}: {}", command.getId(), incident.id(), d.reason());
-    save(incident, escalate(d.change().get(), command.getAt(), timestamp), timestamp);
+    save(incident, escalate(d.change().get(), command.getAt(), timestamp), timestamp, true);
   }
 
   // ---- time ----------------------------------------------------------------------------------
@@ -243,6 +297,29 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
     Instant now = Instant.ofEpochMilli(timestamp);
     incidentDeadlines(now, timestamp);
     expireAlerts(now);
+    emitPending(timestamp);
+  }
+
+  /**
+   * Emits the full state of every incident that changed after it was last emitted, and starts a new
+   * interval: the next change of any incident goes out at once again.
+   */
+  private void emitPending(long timestamp) {
+    List<KeyValue<String, String>> marks = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = incidentOutput.all()) {
+      while (it.hasNext()) {
+        marks.add(it.next());
+      }
+    }
+    for (KeyValue<String, String> mark : marks) {
+      incidentOutput.delete(mark.key);
+      if (PENDING.equals(mark.value)) {
+        IncidentState incident = load(mark.key);
+        if (incident != null) {
+          context.forward(new Record<>(mark.key, new CorrelatorOutput.IncidentUpdate(incident.toAvro()), timestamp));
+        }
+      }
+    }
   }
 
   /**
@@ -272,7 +349,7 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
         continue;
       }
       String home = alertIncident.get(fp);
-      if (home != null && incidents.get(home) != null) {
+      if (home != null && (cache.containsKey(home) || incidents.get(home) != null)) {
         alertExpiry.put(deadlineKey(now.plus(correlator.settings().retention()), fp), fp);
         kept++;
         continue;
@@ -300,11 +377,10 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
     }
     for (KeyValue<String, String> entry : due) {
       deadlines.delete(entry.key);
-      Incident stored = incidents.get(entry.value);
-      if (stored == null) {
+      IncidentState before = load(entry.value);
+      if (before == null) {
         continue;
       }
-      IncidentState before = IncidentState.fromAvro(stored);
       IncidentState current = before;
       Optional<IncidentChange> ticked = correlator.tick(current, now);
       if (ticked.isPresent()) {
@@ -314,7 +390,7 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
       if (correlator.expired(current, now)) {
         expire(current, timestamp);
       } else if (!current.equals(before)) {
-        save(before, current, timestamp);
+        save(before, current, timestamp, false);
       } else {
         correlator.nextDeadline(before).filter(t -> t.isAfter(now))
             .ifPresent(t -> deadlines.put(deadlineKey(t, before.id()), before.id()));
@@ -346,27 +422,57 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
   }
 
   /**
-   * Writes an incident, its domain-index entry and its next deadline (replacing the deadline of the
-   * state it had in the store, {@code stored}), and emits its full state.
+   * Writes an incident (its header, and the members that differ from the state it had in the store,
+   * {@code stored}), its domain-index entry and its next deadline (replacing the deadline of
+   * {@code stored}), and emits its full state: at once when it was not emitted since the last
+   * punctuation, else at the next punctuation.
+   *
+   * @param storedDeadlineIndexed whether the deadline of {@code stored} is still in the deadline
+   *                              store (the punctuator removes a due one before it asks)
    */
-  private void save(IncidentState stored, IncidentState after, long timestamp) {
+  private void save(IncidentState stored, IncidentState after, long timestamp, boolean storedDeadlineIndexed) {
     String id = after.id();
-    if (stored != null) {
-      correlator.nextDeadline(stored).ifPresent(t -> deadlines.delete(deadlineKey(t, id)));
+    Optional<Instant> deadline = correlator.nextDeadline(after);
+    Optional<Instant> storedDeadline = stored == null || !storedDeadlineIndexed ? Optional.empty()
+        : correlator.nextDeadline(stored);
+    if (!deadline.equals(storedDeadline)) {
+      storedDeadline.ifPresent(t -> deadlines.delete(deadlineKey(t, id)));
+      deadline.ifPresent(t -> deadlines.put(deadlineKey(t, id), id));
     }
-    Incident avro = after.toAvro();
-    incidents.put(id, avro);
+    incidents.put(id, after.toAvroHeader());
+    Map<String, IncidentState.Member> old = stored == null ? Map.of() : stored.members();
+    for (IncidentState.Member m : after.members().values()) {
+      if (!m.equals(old.get(m.fingerprint()))) {
+        incidentAlerts.put(id + "|" + m.fingerprint(), m.toAvro());
+      }
+    }
+    for (String fp : old.keySet()) {
+      if (!after.members().containsKey(fp)) {
+        incidentAlerts.delete(id + "|" + fp);
+      }
+    }
+    cache.put(id, after);
     if (stored == null) {
       domainIndex.put(after.domain() + "|" + id, id);
     }
-    correlator.nextDeadline(after).ifPresent(t -> deadlines.put(deadlineKey(t, id), id));
-    context.forward(new Record<>(id, new CorrelatorOutput.IncidentUpdate(avro), timestamp));
+    String mark = incidentOutput.get(id);
+    if (mark == null) {
+      incidentOutput.put(id, SENT);
+      context.forward(new Record<>(id, new CorrelatorOutput.IncidentUpdate(after.toAvro()), timestamp));
+    } else if (SENT.equals(mark)) {
+      incidentOutput.put(id, PENDING);
+    }
   }
 
   /** Removes a closed incident after its retention, with its index entries; emits a tombstone. */
   private void expire(IncidentState incident, long timestamp) {
     String id = incident.id();
     incidents.delete(id);
+    for (String fp : incident.members().keySet()) {
+      incidentAlerts.delete(id + "|" + fp);
+    }
+    cache.remove(id);
+    incidentOutput.delete(id);
     domainIndex.delete(incident.domain() + "|" + id);
     for (String fp : incident.members().keySet()) {
       if (id.equals(alertIncident.get(fp))) {
@@ -387,6 +493,11 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
 
   /** {@code <13-digit zero-padded epoch millis>|<suffix>}: sorts by time as strings. */
   static String deadlineKey(Instant at, String suffix) {
-    return String.format("%013d|%s", Math.max(0, at.toEpochMilli()), suffix);
+    String millis = Long.toString(Math.max(0, at.toEpochMilli()));
+    StringBuilder key = new StringBuilder(14 + suffix.length());
+    for (int i = millis.length(); i < 13; i++) {
+      key.append('0');
+    }
+    return key.append(millis).append('|').append(suffix).toString();
   }
 }

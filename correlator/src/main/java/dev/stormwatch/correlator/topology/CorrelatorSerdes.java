@@ -1,6 +1,7 @@
 package dev.stormwatch.correlator.topology;
 
 import dev.stormwatch.avro.AlertEvent;
+import dev.stormwatch.avro.AlertSummary;
 import dev.stormwatch.avro.EscalationEvent;
 import dev.stormwatch.avro.Incident;
 import dev.stormwatch.avro.IncidentCommand;
@@ -19,9 +20,11 @@ import org.apache.kafka.common.serialization.Serde;
  * @param incidents   {@code Incident}
  * @param escalations {@code EscalationEvent}
  * @param services    {@code ServiceNode}
+ * @param members     {@code AlertSummary}: an incident's member alerts, stored one by one
  */
 public record CorrelatorSerdes(Serde<AlertEvent> alerts, Serde<IncidentCommand> commands, Serde<Incident> incidents,
-                               Serde<EscalationEvent> escalations, Serde<ServiceNode> services) {
+                               Serde<EscalationEvent> escalations, Serde<ServiceNode> services,
+                               Serde<AlertSummary> members) {
 
   /** Validates. */
   public CorrelatorSerdes {
@@ -30,6 +33,7 @@ public record CorrelatorSerdes(Serde<AlertEvent> alerts, Serde<IncidentCommand> 
     Objects.requireNonNull(incidents, "incidents");
     Objects.requireNonNull(escalations, "escalations");
     Objects.requireNonNull(services, "services");
+    Objects.requireNonNull(members, "members");
   }
 
   /** Value serdes over {@code client}, which the caller keeps owning. */
@@ -39,6 +43,7 @@ public record CorrelatorSerdes(Serde<AlertEvent> alerts, Serde<IncidentCommand> 
         SpecificAvroSerde.of(IncidentCommand.class, client, config, false),
         SpecificAvroSerde.of(Incident.class, client, config, false),
         SpecificAvroSerde.of(EscalationEvent.class, client, config, false),
-        SpecificAvroSerde.of(ServiceNode.class, client, config, false));
+        SpecificAvroSerde.of(ServiceNode.class, client, config, false),
+        SpecificAvroSerde.of(AlertSummary.class, client, config, false));
   }
 }

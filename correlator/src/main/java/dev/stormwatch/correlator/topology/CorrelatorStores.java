@@ -22,8 +22,21 @@ public final class CorrelatorStores {
   public static final String ALERTS = "correlator-alerts";
   /** Domain-keyed: fingerprint → id of the incident the alert is in. */
   public static final String ALERT_INCIDENT = "correlator-alert-incident";
-  /** Domain-keyed: incident id → {@code Incident} (Avro). */
+  /**
+   * Domain-keyed: incident id → {@code Incident} (Avro) without its member alerts (an empty
+   * {@code alerts}); they are in {@link #INCIDENT_ALERTS}, so a change of one alert rewrites one
+   * member, not all of them.
+   */
   public static final String INCIDENTS = "correlator-incidents";
+  /** Domain-keyed: {@code <incident id>|<fingerprint>} → {@code AlertSummary}; a prefix scan lists an incident's members. */
+  public static final String INCIDENT_ALERTS = "correlator-incident-alerts";
+  /**
+   * Domain-keyed: incident id → {@code sent} or {@code pending}: the incidents emitted to the
+   * {@code incidents} topic since the last punctuation, and those whose later changes wait for it.
+   * At most two full states of one incident go out per punctuation interval, however many alerts
+   * it takes in.
+   */
+  public static final String INCIDENT_OUTPUT = "correlator-incident-output";
   /** Domain-keyed: {@code <domain>|<incident id>} → empty; a prefix scan lists a domain's incidents. */
   public static final String DOMAIN_INDEX = "correlator-domain-index";
   /**
@@ -42,8 +55,8 @@ public final class CorrelatorStores {
   /** The stores of the routing processor. */
   public static final List<String> ROUTE = List.of(ALERT_ROUTES, ALERT_ROUTE_EXPIRY);
   /** The stores of the domain-keyed correlate processor. */
-  public static final List<String> CORRELATE = List.of(ALERTS, ALERT_INCIDENT, INCIDENTS, DOMAIN_INDEX, DEADLINES,
-      ALERT_EXPIRY);
+  public static final List<String> CORRELATE = List.of(ALERTS, ALERT_INCIDENT, INCIDENTS, INCIDENT_ALERTS,
+      INCIDENT_OUTPUT, DOMAIN_INDEX, DEADLINES, ALERT_EXPIRY);
 
   private CorrelatorStores() {}
 }

@@ -115,7 +115,9 @@ public final class CorrelatorTopology {
     for (String name : CorrelatorStores.CORRELATE) {
       builder.addStateStore(switch (name) {
         case CorrelatorStores.ALERTS -> store(name, new AlertStateSerde());
-        case CorrelatorStores.INCIDENTS -> store(name, serdes.incidents());
+        case CorrelatorStores.INCIDENTS -> store(name, serdes.incidents()).withCachingEnabled();
+        case CorrelatorStores.INCIDENT_ALERTS -> store(name, serdes.members());
+        case CorrelatorStores.INCIDENT_OUTPUT -> store(name, strings).withCachingEnabled();
         default -> store(name, strings);
       });
     }

@@ -96,6 +96,10 @@ public final class CorrelatorBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("throughput: %,d alerts correlated in %.1f s (start-up included): %,.0f alerts/s%n",
             backlog, seconds, backlog / seconds);
+        printThreadRatios(app);
+        double cpu = streamThreadCpuSeconds("bench-correlator-throughput");
+        System.out.printf("  stream threads used %.1f CPU s: %,.0f alerts per CPU second (independent of other load)%n",
+            cpu, backlog / cpu);
       }
 
       // 2. latency: each alert opens its own incident; measure its OPENED escalation
@@ -155,8 +159,36 @@ public final class CorrelatorBenchmark {
     Map<String, Object> overrides = new HashMap<>();
     overrides.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     overrides.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.getInteger("threads", 2));
     return CorrelatorApp.start(settings, Duration.ofMillis(100), kafka.bootstrapServers(), overrides, registry,
         topics, new SimpleMeterRegistry(), stateDir, appId);
+  }
+
+  /** CPU time used so far by the stream threads of one application. */
+  private static double streamThreadCpuSeconds(String appId) {
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    long nanos = 0;
+    for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null && info.getThreadName().startsWith(appId) && info.getThreadName().contains("StreamThread")) {
+        nanos += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+      }
+    }
+    return nanos / 1e9;
+  }
+
+  /** Where the stream threads spent their time (Kafka Streams' thread-level ratio metrics). */
+  private static void printThreadRatios(CorrelatorApp app) {
+    app.streams().metrics().forEach((name, metric) -> {
+      if (name.group().equals("stream-thread-metrics") && name.name().endsWith("-ratio")) {
+        System.out.printf("  %s %s: %.2f%n", name.tags().get("thread-id").replaceAll(".*-(StreamThread-\\d+)", "$1"),
+            name.name(), ((Number) metric.metricValue()).doubleValue());
+      }
+      if (name.group().equals("stream-thread-metrics") && (name.name().equals("commit-latency-avg")
+          || name.name().equals("commit-rate") || name.name().equals("process-records-avg"))) {
+        System.out.printf("  %s %s: %.1f%n", name.tags().get("thread-id").replaceAll(".*-(StreamThread-\\d+)", "$1"),
+            name.name(), ((Number) metric.metricValue()).doubleValue());
+      }
+    });
   }
 
   private static KafkaProducer<String, AlertEvent> producer(EmbeddedKafka kafka, CorrelatorSerdes serdes) {

@@ -198,6 +198,10 @@ class QueryServerIntegrationTest {
     topology.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(QueryServerConfig.INCIDENTS_STORE), Serdes.String(), serde),
         "store-incidents");
+    // the member alerts of these incidents: none (the correlator's store of them, empty)
+    topology.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(QueryServerConfig.MEMBERS_STORE), Serdes.String(), Serdes.String()),
+        "store-incidents");
     return topology;
   }
 

@@ -8,6 +8,7 @@ import static dev.stormwatch.correlator.topology.Boutique.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stormwatch.avro.AlertEvent;
+import dev.stormwatch.avro.AlertSummary;
 import dev.stormwatch.avro.CommandKind;
 import dev.stormwatch.avro.EscalationEvent;
 import dev.stormwatch.avro.EscalationKind;
@@ -33,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +81,7 @@ class CorrelatorTopologyTest {
   private TestOutputTopic<byte[], byte[]> dead;
   private final Map<String, Incident> incidents = new LinkedHashMap<>();
   private final List<EscalationEvent> escalations = new ArrayList<>();
+  private final List<TestRecord<String, Incident>> published = new ArrayList<>();
 
   @BeforeEach
   void start(KafkaTestEnv kafka) {
@@ -141,15 +144,55 @@ class CorrelatorTopologyTest {
 
   private long wallOffset;
 
+  /**
+   * Collects the output, and sets {@link #incidents} to the incidents in state, oldest first. (The
+   * {@code incidents} topic carries the same states, at most one punctuation later: see
+   * {@link #theIncidentsTopicCarriesEveryStateCoalescedPerPunctuation}.)
+   */
   private void drain() {
-    for (TestRecord<String, Incident> r : incidentsOut.readRecordsToList()) {
-      if (r.value() == null) {
-        incidents.remove(r.key());
-      } else {
-        incidents.put(r.key(), r.value());
+    published.addAll(incidentsOut.readRecordsToList());
+    escalations.addAll(escalationsOut.readValuesToList());
+    incidents.clear();
+    stored().forEach(i -> incidents.put(i.getId(), i));
+  }
+
+  /** Every incident in the stores (header and members put together), oldest first. */
+  private List<Incident> stored() {
+    KeyValueStore<String, Incident> headers = driver.getKeyValueStore(CorrelatorStores.INCIDENTS);
+    KeyValueStore<String, AlertSummary> members = driver.getKeyValueStore(CorrelatorStores.INCIDENT_ALERTS);
+    List<Incident> out = new ArrayList<>();
+    try (KeyValueIterator<String, Incident> it = headers.all()) {
+      while (it.hasNext()) {
+        Incident incident = Incident.newBuilder(it.next().value).build();
+        List<AlertSummary> alerts = new ArrayList<>();
+        try (KeyValueIterator<String, AlertSummary> m = members.prefixScan(incident.getId() + "|",
+            new StringSerializer())) {
+          m.forEachRemaining(kv -> alerts.add(kv.value));
+        }
+        incident.setAlerts(alerts);
+        out.add(incident);
       }
     }
-    escalations.addAll(escalationsOut.readValuesToList());
+    out.sort(Comparator.comparing(Incident::getOpenedAt).thenComparing(Incident::getId));
+    return out;
+  }
+
+  /** Avro's equals cannot compare optional timestamps (Instant in a union); their JSON forms can. */
+  private static void assertSameState(Incident actual, Incident expected) {
+    assertThat(actual.toString()).isEqualTo(expected.toString());
+  }
+
+  /** The latest record of each key on the {@code incidents} topic (a tombstone removes the key). */
+  private Map<String, Incident> publishedLatest() {
+    Map<String, Incident> latest = new LinkedHashMap<>();
+    for (TestRecord<String, Incident> r : published) {
+      if (r.value() == null) {
+        latest.remove(r.key());
+      } else {
+        latest.put(r.key(), r.value());
+      }
+    }
+    return latest;
   }
 
   private List<Incident> live() {
@@ -219,6 +262,41 @@ class CorrelatorTopologyTest {
     assertThat(incidents.get(incident.getId()).getEscalatedAt()).isEqualTo(t(30));
     assertThat(counter("stormwatch.correlator.incidents", "event", "opened")).isEqualTo(1.0);
     assertThat(counter("stormwatch.correlator.escalations", "kind", "opened")).isEqualTo(1.0);
+  }
+
+  @Test
+  void theIncidentsTopicCarriesEveryStateCoalescedPerPunctuation() {
+    startDriver(CorrelatorSettings.defaults());
+    List<AlertEvent> storm = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      storm.add(firing("redis-" + i, "redis-cart", Severity.HIGH, t(0).plusMillis(i)));
+    }
+    send(storm.toArray(AlertEvent[]::new));
+    String id = only().getId();
+    assertThat(only().getAlerts()).hasSize(200);
+    assertThat(published).as("the first state at once, the rest waits for the punctuation").hasSize(1);
+    assertThat(published.get(0).value().getAlerts()).hasSize(1);
+
+    clock(t(1));
+    assertThat(published).as("one more record: the latest state").hasSize(2);
+    assertThat(publishedLatest()).containsOnlyKeys(id);
+    assertSameState(publishedLatest().get(id), only());
+
+    send(firing("cart", "cartservice", Severity.HIGH, t(2)));
+    assertThat(published).as("a change after the punctuation goes out at once").hasSize(3);
+    assertSameState(publishedLatest().get(id), only());
+
+    // resolved, quiet for resolve-after, then past retention: a tombstone
+    List<AlertEvent> resolves = new ArrayList<>();
+    storm.forEach(a -> resolves.add(resolved(a.getFingerprint(), a.getService(), Severity.HIGH, a.getStartsAt(), t(3))));
+    resolves.add(resolved("cart", "cartservice", Severity.HIGH, t(2), t(3)));
+    send(resolves.toArray(AlertEvent[]::new));
+    clock(t(3).plus(CorrelatorSettings.defaults().resolveAfter()));
+    assertThat(publishedLatest().get(id).getStatus()).isEqualTo(IncidentStatus.RESOLVED);
+    assertSameState(publishedLatest().get(id), only());
+    clock(t(4).plus(CorrelatorSettings.defaults().resolveAfter()).plus(CorrelatorSettings.defaults().retention()));
+    assertThat(incidents).isEmpty();
+    assertThat(publishedLatest()).as("the tombstone").isEmpty();
   }
 
   @Test
@@ -383,7 +461,7 @@ class CorrelatorTopologyTest {
 
   @Test
   void capsAreReachedCountedAndKeptBounded() {
-    startDriver(CorrelatorSettings.defaults().withMaxAlertsPerIncident(3).withMaxTimelineEntries(5)
+    startDriver(CorrelatorSettings.defaults().withMaxAlertsPerIncident(3).withMaxTimelineEntries(2)
         .withMaxOpenIncidentsPerDomain(1));
     for (int i = 0; i < 5; i++) {
       send(firing("cart-" + i, "redis-cart", Severity.HIGH, t(i)));
@@ -391,7 +469,7 @@ class CorrelatorTopologyTest {
     Incident incident = only();
     assertThat(incident.getAlertCount()).isEqualTo(5);
     assertThat(incident.getAlerts()).hasSize(3);
-    assertThat(incident.getTimeline()).hasSize(5);
+    assertThat(incident.getTimeline()).as("opened, joined, counted-not-kept: one dropped").hasSize(2);
     send(firing("pay", "paymentservice", Severity.HIGH, t(10)));
     assertThat(live()).hasSize(1);
     assertThat(counter("stormwatch.correlator.caps", "cap", "alerts_per_incident")).isGreaterThan(0.0);
