@@ -152,6 +152,16 @@ class StormwatchChangeNormalizerTest {
         .containsEntry(ChangeFields.LABELS_DROPPED, "72");
   }
 
+  @Test
+  void loneSurrogatesBecomeReplacementCharactersSoTheChangeSurvivesAvro() throws Exception {
+    ChangeEvent change = one(normalizer.normalize(record("{\"service\":\"a\",\"summary\":\"x\\ud800y\","
+        + "\"labels\":{\"k\":\"\\ud83d\\ude00\",\"l\":\"v\\udc00\"}}", RECEIVED)));
+
+    assertThat(change.getSummary()).isEqualTo("x\uFFFDy");
+    assertThat(change.getLabels()).containsEntry("k", "\uD83D\uDE00").containsEntry("l", "v\uFFFD");
+    assertThat(ChangeEvent.fromByteBuffer(change.toByteBuffer())).isEqualTo(change);
+  }
+
   private ChangeKind kindOf(String body) {
     return one(normalizer.normalize(record(body, RECEIVED))).getKind();
   }
