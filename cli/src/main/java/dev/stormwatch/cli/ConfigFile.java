@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -111,6 +113,11 @@ final class ConfigFile {
     }
     if (node.isObject()) {
       node.fields().forEachRemaining(e -> flatten(prefix + "." + e.getKey(), e.getValue(), out));
+    } else if (node.isArray()) {
+      // a list of values, e.g. gateway.pagerduty.routing-keys: [a, b], as the comma-separated text the apps read
+      List<String> items = new ArrayList<>();
+      node.forEach(item -> items.add(item.asText()));
+      out.put(prefix, String.join(",", items));
     } else {
       out.put(prefix, node.asText());
     }

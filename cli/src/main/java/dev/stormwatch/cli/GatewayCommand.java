@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "gateway",
     mixinStandardHelpOptions = true,
-    description = {"Run the HTTP gateway alone (Prometheus, Alertmanager, Sentry, logs → raw topics), against any",
-        "Kafka cluster. Its /metrics serves its own metrics. Runs until Ctrl-C or SIGTERM."},
+    description = {"Run the HTTP gateway alone (Prometheus, Alertmanager, Sentry, logs, changes → raw topics),",
+        "against any Kafka cluster. Its /metrics serves its own metrics. Runs until Ctrl-C or SIGTERM."},
     footer = {"", "Examples:",
         "  ./stormwatch gateway --bootstrap-servers kafka-1:9092,kafka-2:9092 --host 0.0.0.0",
         "  STORMWATCH_CONFIG=/etc/stormwatch/stormwatch.yaml ./stormwatch gateway"})

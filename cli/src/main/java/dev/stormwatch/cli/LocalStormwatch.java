@@ -145,7 +145,7 @@ final class LocalStormwatch implements AutoCloseable {
   /** What runs where, for printing. */
   Map<String, String> addresses() {
     Map<String, String> addresses = new LinkedHashMap<>();
-    addresses.put("Gateway (Prometheus, Alertmanager, Sentry, logs)", gateway.url());
+    addresses.put("Gateway (Prometheus, Alertmanager, Sentry, logs, changes)", gateway.url());
     addresses.put("Query API (incidents; OpenAPI at /api/openapi.yaml)", queryUrl + "/api/incidents");
     addresses.put("Metrics", gateway.url() + "/metrics");
     addresses.putAll(devstack.addresses());

@@ -40,12 +40,14 @@ class ConfigFileTest {
     Path file = Files.writeString(dir.resolve("sw.yaml"), """
         gateway:
           max-body-bytes: 1024
-          auth: {prometheus: "bearer:s3cret"}
+          auth: {prometheus: "bearer:s3cret", changes: "bearer:ci"}
+          pagerduty: {routing-keys: [737ea619db564d41bd9824063e1f6b08, samplekeyhere]}
         ingest:
           application-id: my-ingest
           streams: {num.stream.threads: 2}
         normalize:
           service: {aliases: {checkout-api: checkout}}
+          pagerduty: {routing-keys: {737ea619db564d41bd9824063e1f6b08: payments}}
         logs:
           rules: {rate-rules: []}
         """);
@@ -57,6 +59,14 @@ class ConfigFileTest {
     assertThat(ingest.logRules().rateRules()).isEmpty();
     assertThat(config.gatewaySettings()).containsEntry("gateway.max-body-bytes", "1024")
         .containsEntry("gateway.auth.prometheus", "bearer:s3cret");
+    assertThat(ingest.normalize().pagerDutyRoutingKeys()).containsEntry("737ea619db564d41bd9824063e1f6b08", "payments");
+    Map<String, String> gateway = new HashMap<>(config.gatewaySettings());
+    gateway.put("kafka.bootstrap.servers", "127.0.0.1:9092");
+    GatewayConfig gatewayConfig = GatewayConfig.fromMap(gateway);
+    assertThat(gatewayConfig.pagerDutyRoutingKeys())
+        .containsExactlyInAnyOrder("737ea619db564d41bd9824063e1f6b08", "samplekeyhere");
+    assertThat(gatewayConfig.auth(dev.stormwatch.ingest.gateway.Endpoint.CHANGES))
+        .isEqualTo(dev.stormwatch.ingest.gateway.EndpointAuth.bearer("ci"));
   }
 
   @Test

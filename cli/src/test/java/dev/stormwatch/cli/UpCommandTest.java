@@ -51,6 +51,7 @@ class UpCommandTest {
           first.command.stack.bootstrapServers(), first.command.stack.registryUrl(), "Gateway",
           first.command.stack.gatewayUrl());
       assertAnAlertPostedToTheGatewayIsNormalized(first);
+      assertAChangePostedToTheGatewayIsListed(first);
       try (Admin admin = admin(first)) {
         admin.createTopics(java.util.List.of(new NewTopic("kept-across-restarts", 1, (short) 1))).all()
             .get(30, TimeUnit.SECONDS);
@@ -168,6 +169,39 @@ class UpCommandTest {
       assertThat(cliErr("incidents", "show", "inc-00000000-0000000000000000", "--api", api))
           .startsWith("stormwatch: the query API answered 404");
     }
+  }
+
+  /**
+   * changes.raw exists, and a PagerDuty change event POSTed to the gateway goes through ingest to
+   * changes.events, where {@code stormwatch changes list} finds it next to one recorded with {@code changes add}.
+   */
+  private void assertAChangePostedToTheGatewayIsListed(Running running) throws Exception {
+    try (Admin admin = admin(running)) {
+      assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("changes.raw", "changes.events");
+    }
+    HttpResponse<String> posted = http.send(HttpRequest.newBuilder(
+            URI.create(running.command.stack.gatewayUrl() + "/v2/change/enqueue"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"routing_key\":\"0123456789abcdef0123456789abcdef\","
+            + "\"payload\":{\"summary\":\"Deploy cart v3\",\"source\":\"ci\",\"custom_details\":"
+            + "{\"service\":\"cart\",\"kind\":\"deploy\",\"version\":\"v3\"}}}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(posted.statusCode()).isEqualTo(202);
+    String[] kafka = {"--bootstrap-servers", running.command.stack.bootstrapServers(),
+        "--registry-url", running.command.stack.registryUrl()};
+    assertThat(cli(concat(new String[] {"changes", "add", "--service", "checkout", "--version", "v9"}, kafka)))
+        .startsWith("recorded deploy of checkout v9 at ");
+    org.awaitility.Awaitility.await().atMost(DEADLINE).untilAsserted(() ->
+        assertThat(cli(concat(new String[] {"changes", "list", "--since", "1h"}, kafka)))
+            .containsPattern("(?m) cart +deploy +v3 +- +Deploy cart v3$")
+            .containsPattern("(?m) checkout +deploy +v9 ")
+            .contains("2 changes in changes.events"));
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
   }
 
   private static String cli(String... args) {

@@ -1,6 +1,7 @@
 package dev.stormwatch.ingest;
 
 import dev.stormwatch.avro.AlertEvent;
+import dev.stormwatch.avro.ChangeEvent;
 import dev.stormwatch.common.kafka.Topics;
 import dev.stormwatch.common.registry.SchemaRegistryConfig;
 import dev.stormwatch.common.serde.AvroSerdeConfig;
@@ -15,8 +16,8 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The ingest Kafka Streams app, running: raw topics in, {@code alerts.normalized} and the
- * dead-letter topic out, exactly-once. Wiring only: the topology comes from
+ * The ingest Kafka Streams app, running: raw topics in, {@code alerts.normalized},
+ * {@code changes.events} and the dead-letter topic out, exactly-once. Wiring only: the topology comes from
  * {@link IngestTopology#build}, the lifecycle from {@link StreamsApp}.
  */
 public final class IngestApp extends RunningApp {
@@ -44,6 +45,7 @@ public final class IngestApp extends RunningApp {
     return new IngestApp(StreamsApp.startWithRegistry(IngestTopology.APP, registryConfig,
         registry -> IngestTopology.build(config, topics,
             SpecificAvroSerde.of(AlertEvent.class, registry, AvroSerdeConfig.defaults(), false),
+            SpecificAvroSerde.of(ChangeEvent.class, registry, AvroSerdeConfig.defaults(), false),
             new IngestMetrics(meters)),
         props, meters));
   }

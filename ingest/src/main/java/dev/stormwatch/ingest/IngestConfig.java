@@ -18,7 +18,8 @@ import java.util.regex.PatternSyntaxException;
  *
  * @param applicationId    Kafka Streams application id (consumer group and internal-topic prefix)
  * @param stateDir         where its RocksDB state lives
- * @param normalize        service resolution, severity/status scales, Sentry project map
+ * @param normalize        service resolution, severity/status scales, Sentry project map, PagerDuty
+ *                         routing-key map
  * @param plainLogPattern  the pattern for plain-text log lines (named groups timestamp, level,
  *                         service, message, logger, host)
  * @param logRules         the log-to-alert rules

@@ -15,7 +15,14 @@ public enum Endpoint {
   /** Sentry's integration-platform and legacy webhooks: {@code POST /webhooks/sentry}. */
   SENTRY("sentry", "/webhooks/sentry"),
   /** Log push (NDJSON, Loki push JSON, plain text): {@code POST /logs}. */
-  LOGS("logs", "/logs");
+  LOGS("logs", "/logs"),
+  /** Stormwatch's change JSON: {@code POST /api/changes}. */
+  CHANGES("changes", "/api/changes"),
+  /**
+   * PagerDuty Change Events v2, at PagerDuty's own path: {@code POST /v2/change/enqueue}, so a tool
+   * configured for PagerDuty sends to Stormwatch by changing its base URL.
+   */
+  PAGERDUTY_CHANGES("pagerduty-changes", "/v2/change/enqueue");
 
   private final String label;
   private final String path;
@@ -55,6 +62,7 @@ public enum Endpoint {
       case PROMETHEUS, ALERTMANAGER -> topics.rawPrometheus();
       case SENTRY -> topics.rawSentry();
       case LOGS -> topics.rawLogs();
+      case CHANGES, PAGERDUTY_CHANGES -> topics.rawChanges();
     };
   }
 }

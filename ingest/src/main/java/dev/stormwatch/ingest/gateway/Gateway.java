@@ -3,6 +3,7 @@ package dev.stormwatch.ingest.gateway;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,12 +68,19 @@ import org.slf4j.LoggerFactory;
  *       {@code Sentry-Hook-Resource})</td></tr>
  *   <tr><td>{@code POST /logs}</td><td>NDJSON / JSON documents, Loki push JSON, or plain text</td>
  *       <td>raw logs, {@code logs-ndjson} or {@code loki-push}</td></tr>
+ *   <tr><td>{@code POST /api/changes}</td><td>Stormwatch's change JSON: an object or array of
+ *       objects, each with a {@code service}</td><td>raw changes, {@code stormwatch-change-v1}</td></tr>
+ *   <tr><td>{@code POST /v2/change/enqueue}</td><td>PagerDuty Change Events v2 ({@code routing_key},
+ *       {@code payload.summary})</td><td>raw changes, {@code pagerduty-change-events-v2}</td></tr>
  * </table>
  *
  * <p>Plus {@code GET /api/v2/status}, {@code /-/healthy}, {@code /-/ready}, {@code /healthz} and
- * {@code /metrics}. Errors are one line of {@code text/plain}: 400 bad shape, 401 bad credentials
- * or signature (with {@code WWW-Authenticate}), 413 too large, 415 unsupported content type or
- * encoding, 503 Kafka did not acknowledge within the produce timeout (with {@code Retry-After}).
+ * {@code /metrics}. Alert and log endpoints answer 200 with no body; the change endpoints 202 with
+ * JSON ({@code POST /v2/change/enqueue} as PagerDuty does). Errors are one line of
+ * {@code text/plain} (on {@code /v2/change/enqueue}: one line of PagerDuty's error JSON): 400 bad
+ * shape, 401 bad credentials or signature (with {@code WWW-Authenticate}), 403 a PagerDuty routing
+ * key not accepted, 413 too large, 415 unsupported content type or encoding, 503 Kafka did not
+ * acknowledge within the produce timeout (with {@code Retry-After}).
  *
  * <p>Threads: the request thread reads and validates the body and hands the record to the
  * producer; the response is written from the producer's acknowledgement, dispatched back to the
@@ -95,6 +103,9 @@ public final class Gateway implements AutoCloseable {
   private static final String SENTRY_RESOURCE_HEADER = "Sentry-Hook-Resource";
   private static final String SENTRY_SIGNATURE_HEADER = "Sentry-Hook-Signature";
   private static final String SIGNATURE_CHALLENGE = "HMAC-SHA256 realm=\"stormwatch\", header=\"Sentry-Hook-Signature\"";
+  /** PagerDuty's answer to an accepted change event (as its Change Events API gives it). */
+  private static final String PAGERDUTY_ACCEPTED = "{\"status\":\"success\",\"message\":\"Change event processed\"}";
+  private static final ObjectMapper ERRORS = new ObjectMapper();
 
   private static final int HTTP_MAX_THREADS = 200;
   private static final int HTTP_MIN_THREADS = 8;
@@ -423,6 +434,14 @@ public final class Gateway implements AutoCloseable {
               sentryResource == null ? RawHeaders.FORMAT_SENTRY_LEGACY : RawHeaders.FORMAT_SENTRY);
         }
         case LOGS -> result = kind == BodyKind.TEXT ? PayloadValidator.plainLines(body) : validator.logsJson(body);
+        case CHANGES -> result = validator.changes(body);
+        case PAGERDUTY_CHANGES -> {
+          result = validator.pagerDutyChange(body);
+          if (!routingKeyAccepted(result.routingKey())) {
+            throw Rejection.forbidden("this gateway does not accept the routing_key (see "
+                + GatewayConfig.PAGERDUTY_ROUTING_KEYS + ")");
+          }
+        }
         default -> throw new IllegalStateException("unknown endpoint " + endpoint);
       }
       String storedType = contentType != null && !contentType.isBlank() ? contentType.strip()
@@ -433,6 +452,19 @@ public final class Gateway implements AutoCloseable {
     } catch (InvalidPayload invalid) {
       reject(ctx, endpoint, Rejection.badRequest(invalid.getMessage()));
     }
+  }
+
+  /** Whether {@code gateway.pagerduty.routing-keys} is empty or lists the key (compared in constant time). */
+  private boolean routingKeyAccepted(String routingKey) {
+    if (config.pagerDutyRoutingKeys().isEmpty()) {
+      return true;
+    }
+    byte[] presented = utf8(routingKey);
+    boolean accepted = false;
+    for (String key : config.pagerDutyRoutingKeys()) {
+      accepted |= MessageDigest.isEqual(presented, utf8(key));
+    }
+    return accepted;
   }
 
   private static void checkEncoding(String contentEncoding) throws Rejection {
@@ -547,7 +579,12 @@ public final class Gateway implements AutoCloseable {
       if (lastProduceFailure.getAndSet(null) != null) {
         log.info("Kafka acknowledges the gateway's writes again");
       }
-      ctx.status(200);
+      switch (endpoint) {
+        case CHANGES -> ctx.status(202).contentType(JSON)
+            .result("{\"status\":\"accepted\",\"changes\":" + items + "}");
+        case PAGERDUTY_CHANGES -> ctx.status(202).contentType(JSON).result(PAGERDUTY_ACCEPTED);
+        default -> ctx.status(200);
+      }
       return;
     }
     metrics.produced(endpoint, false, produceNanos);
@@ -568,14 +605,42 @@ public final class Gateway implements AutoCloseable {
 
   private void reject(Context ctx, Endpoint endpoint, Rejection rejection) {
     metrics.request(endpoint, rejection.outcome());
-    ctx.status(rejection.status()).contentType(TEXT);
+    ctx.status(rejection.status());
     if (rejection.challenge() != null) {
       ctx.header("WWW-Authenticate", rejection.challenge());
     }
     if (rejection.status() == 503) {
       ctx.header("Retry-After", retryAfterSeconds());
     }
-    ctx.result(rejection.getMessage() + "\n");
+    if (endpoint == Endpoint.PAGERDUTY_CHANGES) {
+      ctx.contentType(JSON).result(pagerDutyError(rejection) + "\n");
+    } else {
+      ctx.contentType(TEXT).result(rejection.getMessage() + "\n");
+    }
+  }
+
+  /**
+   * An error as PagerDuty's Events API words it, on one line: a 400 is
+   * {@code {"status":"invalid event","message":"Event object is invalid","errors":[reason]}}; other
+   * statuses carry the reason as the message too.
+   */
+  private static String pagerDutyError(Rejection rejection) {
+    ObjectNode body = ERRORS.createObjectNode();
+    String reason = rejection.getMessage();
+    switch (rejection.status()) {
+      case 400 -> body.put("status", "invalid event").put("message", "Event object is invalid");
+      case 401 -> body.put("status", "unauthorized").put("message", reason);
+      case 403 -> body.put("status", "forbidden").put("message", reason);
+      case 413 -> body.put("status", "request too large").put("message", reason);
+      case 415 -> body.put("status", "unsupported media type").put("message", reason);
+      default -> body.put("status", "unavailable").put("message", reason);
+    }
+    body.putArray("errors").add(reason);
+    try {
+      return ERRORS.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render an error body", e);
+    }
   }
 
   // ---------------------------------------------------------------- health

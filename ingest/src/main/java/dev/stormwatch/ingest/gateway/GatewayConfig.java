@@ -2,12 +2,15 @@ package dev.stormwatch.ingest.gateway;
 
 import dev.stormwatch.common.config.Durations;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import dev.stormwatch.common.kafka.Topics;
 
@@ -28,8 +31,11 @@ import dev.stormwatch.common.kafka.Topics;
  *   <tr><td>{@value #RETRY_AFTER}</td><td>{@code 5s}</td><td>{@code Retry-After} of a 503, whole
  *       seconds</td></tr>
  *   <tr><td>{@code gateway.auth.<endpoint>} with endpoint {@code prometheus}, {@code alertmanager},
- *       {@code sentry} or {@code logs}</td><td>{@code none}</td><td>{@code none},
- *       {@code bearer:<token>} or {@code basic:<user>:<password>}</td></tr>
+ *       {@code sentry}, {@code logs}, {@code changes} or {@code pagerduty-changes}</td><td>{@code none}</td>
+ *       <td>{@code none}, {@code bearer:<token>} or {@code basic:<user>:<password>}</td></tr>
+ *   <tr><td>{@value #PAGERDUTY_ROUTING_KEYS}</td><td>empty (any)</td><td>comma-separated routing keys
+ *       {@code POST /v2/change/enqueue} accepts; another gets 403. PagerDuty's clients send no
+ *       {@code Authorization} header, so this is their credential</td></tr>
  *   <tr><td>{@value #SENTRY_CLIENT_SECRET}</td><td>none</td><td>when set, every Sentry webhook
  *       must carry a valid {@code Sentry-Hook-Signature}</td></tr>
  *   <tr><td>{@value #TOPIC_PREFIX}</td><td>empty</td><td>prefix of every topic name
@@ -53,10 +59,11 @@ import dev.stormwatch.common.kafka.Topics;
  * @param retryAfter         the {@code Retry-After} of a 503, whole seconds
  * @param auth               authentication per endpoint; missing endpoints need none
  * @param sentryClientSecret the Sentry integration's client secret, if signatures are checked
+ * @param pagerDutyRoutingKeys the routing keys PagerDuty change events may carry; empty for any
  */
 public record GatewayConfig(String host, int port, int maxBodyBytes, Map<String, String> kafka, Topics topics,
                             Duration produceTimeout, Duration retryAfter, Map<Endpoint, EndpointAuth> auth,
-                            Optional<String> sentryClientSecret) {
+                            Optional<String> sentryClientSecret, Set<String> pagerDutyRoutingKeys) {
 
   /** Key of {@link #host()}. */
   public static final String HOST = "gateway.host";
@@ -72,6 +79,8 @@ public record GatewayConfig(String host, int port, int maxBodyBytes, Map<String,
   public static final String AUTH_PREFIX = "gateway.auth.";
   /** Key of {@link #sentryClientSecret()}. */
   public static final String SENTRY_CLIENT_SECRET = "gateway.sentry.client-secret";
+  /** Key of {@link #pagerDutyRoutingKeys()}: comma-separated. */
+  public static final String PAGERDUTY_ROUTING_KEYS = "gateway.pagerduty.routing-keys";
   /** Key of the topic prefix. */
   public static final String TOPIC_PREFIX = "topics.prefix";
   /** Prefix of Kafka producer properties. */
@@ -140,6 +149,14 @@ public record GatewayConfig(String host, int port, int maxBodyBytes, Map<String,
     if (sentryClientSecret.isPresent() && sentryClientSecret.get().isEmpty()) {
       throw new IllegalArgumentException(SENTRY_CLIENT_SECRET + " must not be empty when set");
     }
+    Objects.requireNonNull(pagerDutyRoutingKeys, "pagerDutyRoutingKeys");
+    for (String key : pagerDutyRoutingKeys) {
+      if (key == null || key.isBlank() || key.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+        throw new IllegalArgumentException(PAGERDUTY_ROUTING_KEYS + " must hold non-empty printable ASCII keys"
+            + " without spaces");
+      }
+    }
+    pagerDutyRoutingKeys = Set.copyOf(pagerDutyRoutingKeys);
   }
 
   /**
@@ -178,6 +195,8 @@ public record GatewayConfig(String host, int port, int maxBodyBytes, Map<String,
           case PRODUCE_TIMEOUT -> b.produceTimeout(parseDuration(key, value));
           case RETRY_AFTER -> b.retryAfter(parseDuration(key, value));
           case SENTRY_CLIENT_SECRET -> b.sentryClientSecret(value.isEmpty() ? null : value);
+          case PAGERDUTY_ROUTING_KEYS -> b.pagerDutyRoutingKeys(Arrays.stream(value.split(","))
+              .map(String::strip).filter(k -> !k.isEmpty()).collect(Collectors.toCollection(LinkedHashSet::new)));
           case TOPIC_PREFIX -> b.topics(new Topics(value));
           default -> {
             if (key.startsWith("gateway.")) {
@@ -231,7 +250,8 @@ public record GatewayConfig(String host, int port, int maxBodyBytes, Map<String,
         return endpoint;
       }
     }
-    throw new IllegalArgumentException("unknown endpoint in " + key + ": use prometheus, alertmanager, sentry or logs");
+    throw new IllegalArgumentException("unknown endpoint in " + key + ": use one of "
+        + Arrays.stream(Endpoint.values()).map(Endpoint::label).collect(Collectors.joining(", ")));
   }
 
   @Override
@@ -239,7 +259,9 @@ public record GatewayConfig(String host, int port, int maxBodyBytes, Map<String,
     return "GatewayConfig[host=" + host + ", port=" + port + ", maxBodyBytes=" + maxBodyBytes
         + ", bootstrap.servers=" + kafka.get("bootstrap.servers") + ", topics=" + topics
         + ", produceTimeout=" + produceTimeout + ", retryAfter=" + retryAfter + ", auth=" + new EnumMap<>(auth)
-        + ", sentryClientSecret=" + (sentryClientSecret.isPresent() ? "****" : "none") + "]";
+        + ", sentryClientSecret=" + (sentryClientSecret.isPresent() ? "****" : "none")
+        + ", pagerDutyRoutingKeys=" + (pagerDutyRoutingKeys.isEmpty() ? "any" : pagerDutyRoutingKeys.size() + " keys")
+        + "]";
   }
 
   /** Builds a {@link GatewayConfig}, starting from the defaults. Not thread-safe. */
@@ -253,6 +275,7 @@ public record GatewayConfig(String host, int port, int maxBodyBytes, Map<String,
     private Duration retryAfter = DEFAULT_RETRY_AFTER;
     private final Map<Endpoint, EndpointAuth> auth = new EnumMap<>(Endpoint.class);
     private String sentryClientSecret;
+    private Set<String> pagerDutyRoutingKeys = Set.of();
 
     private Builder() {
     }
@@ -359,6 +382,17 @@ public record GatewayConfig(String host, int port, int maxBodyBytes, Map<String,
     }
 
     /**
+     * Sets the routing keys {@code POST /v2/change/enqueue} accepts; empty for any.
+     *
+     * @param value the accepted routing keys
+     * @return this
+     */
+    public Builder pagerDutyRoutingKeys(Set<String> value) {
+      this.pagerDutyRoutingKeys = value;
+      return this;
+    }
+
+    /**
      * Validates and builds.
      *
      * @return the configuration
@@ -366,7 +400,7 @@ public record GatewayConfig(String host, int port, int maxBodyBytes, Map<String,
      */
     public GatewayConfig build() {
       return new GatewayConfig(host, port, maxBodyBytes, kafka, topics, produceTimeout, retryAfter, auth,
-          Optional.ofNullable(sentryClientSecret));
+          Optional.ofNullable(sentryClientSecret), pagerDutyRoutingKeys);
     }
   }
 }

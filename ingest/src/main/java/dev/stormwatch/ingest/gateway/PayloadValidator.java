@@ -9,6 +9,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 
+import dev.stormwatch.ingest.changes.ChangeKinds;
+import dev.stormwatch.ingest.normalize.support.PayloadException;
+import dev.stormwatch.ingest.normalize.support.Rfc3339;
 import dev.stormwatch.ingest.raw.RawHeaders;
 
 /**
@@ -25,10 +28,14 @@ final class PayloadValidator {
   /**
    * What a valid body holds.
    *
-   * @param format the {@link RawHeaders} {@code FORMAT_*} value
-   * @param items  alerts, webhook alerts or log records counted
+   * @param format     the {@link RawHeaders} {@code FORMAT_*} value
+   * @param items      alerts, webhook alerts, log records or changes counted
+   * @param routingKey a PagerDuty body's {@code routing_key}, else null
    */
-  record Result(String format, int items) {
+  record Result(String format, int items, String routingKey) {
+    Result(String format, int items) {
+      this(format, items, null);
+    }
   }
 
   /** A body that does not have the expected shape; the message is one line, fit for a 400. */
@@ -129,6 +136,145 @@ final class PayloadValidator {
       p.skipChildren();
       expectEnd(p);
       return new Result(format, 1);
+    } catch (JsonProcessingException e) {
+      throw notJson(e);
+    } catch (IOException e) {
+      throw new InvalidPayload("unreadable body: " + oneLine(e.getMessage()));
+    }
+  }
+
+  /**
+   * Stormwatch's change JSON ({@code POST /api/changes}): one change object or a non-empty array of
+   * them. Each must have a non-blank string {@code service}; {@code kind}, when given, must name a
+   * kind ({@link ChangeKinds}); {@code time}, when given, must be an RFC 3339 string. The other
+   * fields are left to ingest.
+   */
+  Result changes(byte[] body) throws InvalidPayload {
+    try (JsonParser p = json.createParser(body)) {
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        throw new InvalidPayload("empty body: expected a change object or an array of them");
+      }
+      int count;
+      if (first == JsonToken.START_OBJECT) {
+        checkChange(p, "");
+        count = 1;
+      } else if (first == JsonToken.START_ARRAY) {
+        count = 0;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY && t != null; t = p.nextToken()) {
+          if (t != JsonToken.START_OBJECT) {
+            throw new InvalidPayload("change [" + count + "] must be a JSON object, got " + describe(t));
+          }
+          checkChange(p, "change [" + count + "]: ");
+          count++;
+        }
+        if (count == 0) {
+          throw new InvalidPayload("empty array: expected at least one change");
+        }
+      } else {
+        throw new InvalidPayload("body must be a change object or an array of them, got " + describe(first));
+      }
+      expectEnd(p);
+      return new Result(RawHeaders.FORMAT_STORMWATCH_CHANGE, count);
+    } catch (JsonProcessingException e) {
+      throw notJson(e);
+    } catch (IOException e) {
+      throw new InvalidPayload("unreadable body: " + oneLine(e.getMessage()));
+    }
+  }
+
+  /** Checks one change object's top-level fields, the parser being on its {@code START_OBJECT}. */
+  private static void checkChange(JsonParser p, String at) throws IOException, InvalidPayload {
+    boolean service = false;
+    for (JsonToken f = p.nextToken(); f == JsonToken.FIELD_NAME; f = p.nextToken()) {
+      String name = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (name) {
+        case "service" -> {
+          if (value != JsonToken.VALUE_STRING || p.getText().isBlank()) {
+            throw new InvalidPayload(at + "\"service\" must be a non-empty string, got "
+                + (value == JsonToken.VALUE_STRING ? "a blank one" : describe(value)));
+          }
+          service = true;
+        }
+        case "kind" -> {
+          if (value != JsonToken.VALUE_NULL && (value != JsonToken.VALUE_STRING
+              || ChangeKinds.parse(p.getText()).isEmpty())) {
+            throw new InvalidPayload(at + "\"kind\" must be one of " + String.join(", ", ChangeKinds.NAMES)
+                + ", got " + (value == JsonToken.VALUE_STRING ? "'" + abbreviate(p.getText()) + "'" : describe(value)));
+          }
+        }
+        case "time" -> {
+          if (value == JsonToken.VALUE_STRING) {
+            try {
+              Rfc3339.parse("\"time\"", p.getText());
+            } catch (PayloadException e) {
+              throw new InvalidPayload(at + e.getMessage());
+            }
+          } else if (value != JsonToken.VALUE_NULL) {
+            throw new InvalidPayload(at + "\"time\" must be an RFC 3339 string, got " + describe(value));
+          }
+        }
+        default -> p.skipChildren();
+      }
+    }
+    if (!service) {
+      throw new InvalidPayload(at + "the change has no \"service\"");
+    }
+  }
+
+  /**
+   * A PagerDuty Change Events v2 body: an object with a non-blank string {@code routing_key} and a
+   * {@code payload} object with a non-blank string {@code summary}, the fields PagerDuty requires.
+   * Counts as one change; the result carries the routing key.
+   */
+  Result pagerDutyChange(byte[] body) throws InvalidPayload {
+    try (JsonParser p = json.createParser(body)) {
+      expectObjectStart(p, "a PagerDuty change event object");
+      String routingKey = null;
+      boolean payload = false;
+      for (JsonToken f = p.nextToken(); f == JsonToken.FIELD_NAME; f = p.nextToken()) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if (name.equals("routing_key")) {
+          if (value != JsonToken.VALUE_STRING || p.getText().isBlank()) {
+            throw new InvalidPayload("'routing_key' must be a non-empty string, got "
+                + (value == JsonToken.VALUE_STRING ? "a blank one" : describe(value)));
+          }
+          routingKey = p.getText().strip();
+        } else if (name.equals("payload")) {
+          if (value != JsonToken.START_OBJECT) {
+            throw new InvalidPayload("'payload' must be an object, got " + describe(value));
+          }
+          boolean summary = false;
+          for (JsonToken g = p.nextToken(); g == JsonToken.FIELD_NAME; g = p.nextToken()) {
+            boolean isSummary = "summary".equals(p.currentName());
+            JsonToken v = p.nextToken();
+            if (isSummary) {
+              if (v != JsonToken.VALUE_STRING || p.getText().isBlank()) {
+                throw new InvalidPayload("'payload.summary' must be a non-empty string, got "
+                    + (v == JsonToken.VALUE_STRING ? "a blank one" : describe(v)));
+              }
+              summary = true;
+            }
+            p.skipChildren();
+          }
+          if (!summary) {
+            throw new InvalidPayload("'payload.summary' is missing");
+          }
+          payload = true;
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (routingKey == null) {
+        throw new InvalidPayload("'routing_key' is missing");
+      }
+      if (!payload) {
+        throw new InvalidPayload("'payload' is missing");
+      }
+      expectEnd(p);
+      return new Result(RawHeaders.FORMAT_PAGERDUTY_CHANGE, 1, routingKey);
     } catch (JsonProcessingException e) {
       throw notJson(e);
     } catch (IOException e) {
@@ -278,6 +424,11 @@ final class PayloadValidator {
 
   private static String oneLine(String message) {
     return message == null ? "" : message.replaceAll("[\\r\\n\\t]+", " ").strip();
+  }
+
+  private static String abbreviate(String text) {
+    String line = oneLine(text);
+    return line.length() <= 60 ? line : line.substring(0, 60) + "...";
   }
 
   private static String describe(JsonToken token) {

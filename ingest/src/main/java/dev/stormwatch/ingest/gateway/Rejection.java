@@ -29,6 +29,11 @@ final class Rejection extends Exception {
     return new Rejection(401, Outcome.UNAUTHORIZED, reason, challenge);
   }
 
+  /** 403: credentials in the body (a PagerDuty routing key) that this gateway does not accept; counted as unauthorized. */
+  static Rejection forbidden(String reason) {
+    return new Rejection(403, Outcome.UNAUTHORIZED, reason, null);
+  }
+
   static Rejection tooLarge(String reason) {
     return new Rejection(413, Outcome.TOO_LARGE, reason, null);
   }

@@ -39,6 +39,9 @@ import java.util.stream.Collectors;
  *   <tr><td>{@code scales.status.<source>.<raw>}</td><td>{}</td><td>status overrides, likewise</td></tr>
  *   <tr><td>{@code sentry.projects}</td><td>{}</td><td>Sentry project slug (or numeric id) →
  *       service name; unmapped projects use the slug</td></tr>
+ *   <tr><td>{@code pagerduty.routing-keys}</td><td>{}</td><td>PagerDuty Change Events routing key
+ *       (integration key) → service name, for change events whose {@code custom_details} name no
+ *       {@code service}</td></tr>
  * </table>
  *
  * @param serviceKeys        label names that name the service, in order (not empty)
@@ -48,6 +51,7 @@ import java.util.stream.Collectors;
  * @param environmentKeys    label names that name the environment, in order
  * @param sentryProjects     Sentry project slug or id → service name
  * @param defaultSeverity    severity when the source gave none the scales know
+ * @param pagerDutyRoutingKeys PagerDuty routing key → service name, for change events
  */
 public record NormalizeConfig(
     List<String> serviceKeys,
@@ -56,7 +60,8 @@ public record NormalizeConfig(
     Map<String, Map<String, AlertStatus>> statusOverrides,
     List<String> environmentKeys,
     Map<String, String> sentryProjects,
-    Severity defaultSeverity) {
+    Severity defaultSeverity,
+    Map<String, String> pagerDutyRoutingKeys) {
 
   /** Default {@link #environmentKeys()}. */
   public static final List<String> DEFAULT_ENVIRONMENT_KEYS = List.of("environment", "env");
@@ -67,7 +72,8 @@ public record NormalizeConfig(
   public static final Severity DEFAULT_SEVERITY = Severity.UNKNOWN;
 
   private static final ObjectMapper MAPPER = JsonMapper.builder().build();
-  private static final Set<String> TOP_KEYS = Set.of("service", "environment", "severity", "scales", "sentry");
+  private static final Set<String> TOP_KEYS = Set.of("service", "environment", "severity", "scales", "sentry",
+      "pagerduty");
 
   public NormalizeConfig {
     serviceKeys = List.copyOf(serviceKeys);
@@ -80,12 +86,13 @@ public record NormalizeConfig(
     environmentKeys = List.copyOf(environmentKeys);
     sentryProjects = Map.copyOf(sentryProjects);
     Objects.requireNonNull(defaultSeverity, "defaultSeverity");
+    pagerDutyRoutingKeys = Map.copyOf(pagerDutyRoutingKeys);
   }
 
   /** Every setting at its documented default. */
   public static NormalizeConfig defaults() {
     return new NormalizeConfig(ServiceResolver.DEFAULT_KEYS, Map.of(), Map.of(), Map.of(),
-        DEFAULT_ENVIRONMENT_KEYS, Map.of(), DEFAULT_SEVERITY);
+        DEFAULT_ENVIRONMENT_KEYS, Map.of(), DEFAULT_SEVERITY, Map.of());
   }
 
   /** From a plain map, e.g. parsed YAML; same keys as {@link #fromTree(JsonNode)}. */
@@ -116,6 +123,8 @@ public record NormalizeConfig(
     checkKeys(scales, "scales.", Set.of("severity", "status"));
     JsonNode sentry = object(tree, "sentry");
     checkKeys(sentry, "sentry.", Set.of("projects"));
+    JsonNode pagerDuty = object(tree, "pagerduty");
+    checkKeys(pagerDuty, "pagerduty.", Set.of("routing-keys"));
 
     return new NormalizeConfig(
         service.has("keys") ? strings(service.get("keys"), "service.keys") : d.serviceKeys(),
@@ -127,7 +136,9 @@ public record NormalizeConfig(
         environment.has("keys") ? strings(environment.get("keys"), "environment.keys") : d.environmentKeys(),
         sentry.has("projects") ? stringMap(sentry.get("projects"), "sentry.projects") : d.sentryProjects(),
         severity.has("default")
-            ? enumValue(severity.get("default"), "severity.default", Severity.class) : d.defaultSeverity());
+            ? enumValue(severity.get("default"), "severity.default", Severity.class) : d.defaultSeverity(),
+        pagerDuty.has("routing-keys")
+            ? stringMap(pagerDuty.get("routing-keys"), "pagerduty.routing-keys") : d.pagerDutyRoutingKeys());
   }
 
   /** The service resolver these settings describe. */

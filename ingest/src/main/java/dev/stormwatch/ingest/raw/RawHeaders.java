@@ -32,6 +32,10 @@ public final class RawHeaders {
   public static final String FORMAT_LOGS_NDJSON = "logs-ndjson";
   /** Loki push API JSON body. */
   public static final String FORMAT_LOKI_PUSH = "loki-push";
+  /** Stormwatch's own change-event JSON ({@code POST /api/changes}): one change object or an array of them. */
+  public static final String FORMAT_STORMWATCH_CHANGE = "stormwatch-change-v1";
+  /** A PagerDuty Change Events API v2 body ({@code POST /v2/change/enqueue}). */
+  public static final String FORMAT_PAGERDUTY_CHANGE = "pagerduty-change-events-v2";
 
   private RawHeaders() {
   }

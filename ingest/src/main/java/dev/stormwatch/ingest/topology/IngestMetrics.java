@@ -13,7 +13,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code stormwatch_ingest_records_total{source,outcome}}: raw records read, by outcome
  *       (normalized, empty, partial, dead_lettered);</li>
- *   <li>{@code stormwatch_ingest_events_total{source}}: AlertEvents written;</li>
+ *   <li>{@code stormwatch_ingest_events_total{source}}: AlertEvents written (ChangeEvents for source
+ *       {@code changes});</li>
  *   <li>{@code stormwatch_ingest_dead_letters_total{source}}: dead letters written (a record or a
  *       rejected part of one);</li>
  *   <li>{@code stormwatch_ingest_unknown_service_total{source}}: events whose service could not be
@@ -24,7 +25,7 @@ import java.util.Map;
 public final class IngestMetrics {
 
   /** The sources, as metric labels. */
-  public static final List<String> SOURCES = List.of("prometheus", "sentry", "logs");
+  public static final List<String> SOURCES = List.of("prometheus", "sentry", "logs", "changes");
 
   /** Outcomes of one raw record. */
   enum Outcome { NORMALIZED, EMPTY, PARTIAL, DEAD_LETTERED }
@@ -46,7 +47,7 @@ public final class IngestMetrics {
       }
       records.put(source, bySource);
       events.put(source, Counter.builder("stormwatch.ingest.events")
-          .description("AlertEvents written to alerts.normalized").tag("source", source).register(registry));
+          .description("AlertEvents written to alerts.normalized (ChangeEvents to changes.events for source changes)").tag("source", source).register(registry));
       dead.put(source, Counter.builder("stormwatch.ingest.dead.letters")
           .description("Rejected records or parts written to the dead-letter topic").tag("source", source)
           .register(registry));

@@ -1,8 +1,12 @@
 package dev.stormwatch.ingest.topology;
 
 import dev.stormwatch.avro.AlertEvent;
+import dev.stormwatch.avro.ChangeEvent;
 import dev.stormwatch.common.kafka.Topics;
 import dev.stormwatch.ingest.IngestConfig;
+import dev.stormwatch.ingest.changes.ChangeNormalized;
+import dev.stormwatch.ingest.changes.ChangeNormalizer;
+import dev.stormwatch.ingest.changes.ChangeNormalizers;
 import dev.stormwatch.ingest.logs.LogAlerts;
 import dev.stormwatch.ingest.logs.LogEntry;
 import dev.stormwatch.ingest.logs.LogParseResult;
@@ -26,13 +30,17 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * The ingest topology, built by a pure factory (no I/O, no threads): each raw topic through its
- * source's step into {@code alerts.normalized} (AlertEvents keyed by fingerprint), rejected input
- * into the dead-letter topic with the reason. Every node has a stable name: renaming one is a
- * migration.
+ * The ingest topology, built by a pure factory (no I/O, no threads): each raw alert topic through
+ * its source's step into {@code alerts.normalized} (AlertEvents keyed by fingerprint),
+ * {@code changes.raw} into {@code changes.events} (ChangeEvents keyed by service, record time =
+ * the change's time, never later than the raw record's), rejected input into the dead-letter
+ * topic with the reason. Every node has a stable name: renaming one is a migration.
  */
 public final class IngestTopology {
 
@@ -82,6 +90,16 @@ public final class IngestTopology {
     }, Named.as("count-" + source));
   }
 
+  /** Adapts a {@link ChangeNormalizer} to a {@link RawStep} keyed by service; rejected elements keep their JSON. */
+  static RawStep<ChangeEvent> changesOf(ChangeNormalizer normalizer) {
+    return raw -> {
+      ChangeNormalized normalized = normalizer.normalize(raw);
+      return new RawStep.Result<>(
+          normalized.changes().stream().map(c -> new RawStep.Keyed<>(c.getService(), c)).toList(),
+          normalized.rejected().stream().map(r -> new RawStep.Rejection(r.reason(), r.cause(), r.part())).toList());
+    };
+  }
+
   /** Adapts the {@link LogParser} to a {@link RawStep}: entries keyed by service, rejected parts with their text. */
   static RawStep<LogEntry> entriesOf(LogParser parser) {
     return raw -> {
@@ -105,11 +123,12 @@ public final class IngestTopology {
    *
    * @param config     what to normalize how (service resolution, scales, log format and rules)
    * @param topics     topic names
-   * @param alertSerde the AlertEvent serde (Confluent wire format, registry-backed)
-   * @param metrics    ingest's meters
+   * @param alertSerde  the AlertEvent serde (Confluent wire format, registry-backed)
+   * @param changeSerde the ChangeEvent serde (Confluent wire format, registry-backed)
+   * @param metrics     ingest's meters
    */
   public static Topology build(IngestConfig config, Topics topics, Serde<AlertEvent> alertSerde,
-                               IngestMetrics metrics) {
+                               Serde<ChangeEvent> changeSerde, IngestMetrics metrics) {
     StreamsBuilder builder = new StreamsBuilder();
     List<KStream<byte[], byte[]>> deadLetters = new ArrayList<>();
     NormalizeConfig normalize = config.normalize();
@@ -128,12 +147,37 @@ public final class IngestTopology {
         .merge(fromLogs, Named.as("merge-logs"))
         .to(topics.normalized(), Produced.with(Serdes.String(), alertSerde).withName("write-normalized"));
 
+    rawSource(builder, "changes", topics.rawChanges(), changesOf(new ChangeNormalizers(normalize)), metrics,
+        deadLetters)
+        .processValues(ChangeTime::new, Named.as("changes-event-time"))
+        .peek((service, change) -> metrics.events("changes").increment(), Named.as("count-changes"))
+        .to(topics.changes(), Produced.with(Serdes.String(), changeSerde).withName("write-changes"));
+
     KStream<byte[], byte[]> dead = deadLetters.get(0);
     for (int i = 1; i < deadLetters.size(); i++) {
       dead = dead.merge(deadLetters.get(i), Named.as("merge-dead-letters-" + i));
     }
     dead.to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("write-dead-letters"));
     return builder.build();
+  }
+
+  /**
+   * Sets a change's record time to the change's own time, but never later than the raw record's
+   * (its receive time): a sender's skewed clock cannot move stream time ahead for the readers.
+   */
+  static final class ChangeTime implements FixedKeyProcessor<String, ChangeEvent, ChangeEvent> {
+    private FixedKeyProcessorContext<String, ChangeEvent> context;
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, ChangeEvent> context) {
+      this.context = context;
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, ChangeEvent> record) {
+      long time = record.value().getTime().toEpochMilli();
+      context.forward(record.withTimestamp(Math.min(time, record.timestamp())));
+    }
   }
 
   /** Turns a {@link Routed.Dead} into the dead-letter record: original key, kept bytes, headers with the reason. */

@@ -27,6 +27,7 @@ class GatewayConfigTest {
     assertThat(c.retryAfter()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.topics()).isEqualTo(Topics.defaults());
     assertThat(c.sentryClientSecret()).isEmpty();
+    assertThat(c.pagerDutyRoutingKeys()).isEmpty();
     for (Endpoint endpoint : Endpoint.values()) {
       assertThat(c.auth(endpoint)).isEqualTo(EndpointAuth.none());
     }
@@ -43,6 +44,8 @@ class GatewayConfigTest {
         Map.entry("gateway.auth.prometheus", "bearer:tok"),
         Map.entry("gateway.auth.logs", "basic:shipper:pa:ss"),
         Map.entry("gateway.sentry.client-secret", "shh"),
+        Map.entry("gateway.auth.changes", "bearer:ci-token"),
+        Map.entry("gateway.pagerduty.routing-keys", " 737ea619db564d41bd9824063e1f6b08, samplekeyhere ,"),
         Map.entry("topics.prefix", "prod."),
         Map.entry("kafka.bootstrap.servers", "k1:9092,k2:9092"),
         Map.entry("kafka.security.protocol", "SASL_SSL"),
@@ -57,10 +60,14 @@ class GatewayConfigTest {
     assertThat(c.auth(Endpoint.LOGS)).isEqualTo(EndpointAuth.basic("shipper", "pa:ss"));
     assertThat(c.auth(Endpoint.SENTRY)).isEqualTo(EndpointAuth.none());
     assertThat(c.sentryClientSecret()).isEqualTo(Optional.of("shh"));
+    assertThat(c.auth(Endpoint.CHANGES)).isEqualTo(EndpointAuth.bearer("ci-token"));
+    assertThat(c.auth(Endpoint.PAGERDUTY_CHANGES)).isEqualTo(EndpointAuth.none());
+    assertThat(c.pagerDutyRoutingKeys()).containsExactlyInAnyOrder("737ea619db564d41bd9824063e1f6b08", "samplekeyhere");
     assertThat(c.topics().rawPrometheus()).isEqualTo("prod.alerts.raw.prometheus");
     assertThat(c.kafka()).containsEntry("bootstrap.servers", "k1:9092,k2:9092")
         .containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "PLAIN");
-    assertThat(c.toString()).doesNotContain("tok").doesNotContain("pa:ss").doesNotContain("shh");
+    assertThat(c.toString()).doesNotContain("tok").doesNotContain("pa:ss").doesNotContain("shh")
+        .doesNotContain("samplekeyhere").contains("pagerDutyRoutingKeys=2 keys");
   }
 
   @Test
@@ -78,7 +85,8 @@ class GatewayConfigTest {
     assertThatThrownBy(() -> GatewayConfig.fromMap(with(base, "gateway.retry-after", "1500ms")))
         .hasMessageContaining("gateway.retry-after");
     assertThatThrownBy(() -> GatewayConfig.fromMap(with(base, "gateway.auth.grafana", "none")))
-        .hasMessageContaining("gateway.auth.grafana");
+        .hasMessageContaining("gateway.auth.grafana")
+        .hasMessageContaining("prometheus, alertmanager, sentry, logs, changes, pagerduty-changes");
     assertThatThrownBy(() -> GatewayConfig.fromMap(with(base, "gateway.auth.logs", "digest:x")))
         .hasMessageContaining("digest");
     assertThatThrownBy(() -> GatewayConfig.fromMap(with(base, "gateway.prot", "1")))

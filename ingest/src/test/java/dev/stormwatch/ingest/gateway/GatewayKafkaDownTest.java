@@ -26,6 +26,7 @@ class GatewayKafkaDownTest {
 
   private static final Duration PRODUCE_TIMEOUT = Duration.ofSeconds(2);
   private static final String ALERT = "[{\"labels\":{\"alertname\":\"A\"}}]";
+  private static final String CHANGE = "{\"routing_key\":\"k\",\"payload\":{\"summary\":\"deploy\",\"source\":\"ci\"}}";
 
   @Test
   void answers503WithRetryAfterWithinTheProduceTimeoutWhenKafkaIsDown() {
@@ -49,6 +50,11 @@ class GatewayKafkaDownTest {
         assertThat(response.body()).contains("Kafka did not acknowledge");
         assertThat(took).isLessThan(PRODUCE_TIMEOUT.plusSeconds(3));
       }
+      // PagerDuty's path says so in PagerDuty's error JSON; a PagerDuty client retries a 5xx
+      HttpResponse<String> change = post(gateway, Endpoint.PAGERDUTY_CHANGES.path(), "application/json", CHANGE);
+      assertThat(change.statusCode()).isEqualTo(503);
+      assertThat(change.headers().firstValue("Retry-After")).hasValue("7");
+      assertThat(change.body()).startsWith("{\"status\":\"unavailable\",\"message\":\"Kafka did not acknowledge");
       HttpResponse<String> ready = get(gateway, "/-/ready");
       assertThat(ready.statusCode()).isEqualTo(503);
       assertThat(ready.headers().firstValue("Retry-After")).hasValue("7");

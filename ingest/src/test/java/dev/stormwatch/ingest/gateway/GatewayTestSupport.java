@@ -38,11 +38,18 @@ final class GatewayTestSupport {
   private GatewayTestSupport() {
   }
 
-  /** Topics under a prefix unique to the calling test, with the three raw topics created (1 partition). */
+  /** Topics under a prefix unique to the calling test, with the raw topics (changes.raw too) created (1 partition). */
   static Topics createRawTopics(KafkaTestEnv kafka) {
     Topics topics = new Topics(kafka.uniqueName("gw") + ".");
-    topics.raw().forEach(topic -> kafka.createTopic(topic, 1));
+    rawTopics(topics).forEach(topic -> kafka.createTopic(topic, 1));
     return topics;
+  }
+
+  /** Every topic the gateway writes to: the raw alert and log topics and changes.raw. */
+  static List<String> rawTopics(Topics topics) {
+    List<String> all = new ArrayList<>(topics.raw());
+    all.add(topics.rawChanges());
+    return all;
   }
 
   static HttpRequest.Builder request(Gateway gateway, String path) {

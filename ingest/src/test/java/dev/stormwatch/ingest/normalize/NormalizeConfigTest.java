@@ -44,6 +44,8 @@ class NormalizeConfigTest {
             sentry: {regressed: FIRING}
         sentry:
           projects: {front-end: web, "42": billing}
+        pagerduty:
+          routing-keys: {737ea619db564d41bd9824063e1f6b08: payments}
         """;
     NormalizeConfig c = NormalizeConfig.fromTree(new ObjectMapper(new YAMLFactory()).readTree(yaml));
 
@@ -56,6 +58,7 @@ class NormalizeConfigTest {
     assertThat(c.scales().severityOf(Scales.PROMETHEUS, "critical", Severity.UNKNOWN)).isEqualTo(Severity.CRITICAL);
     assertThat(c.scales().statusOf(Scales.SENTRY, "regressed", AlertStatus.UNKNOWN)).isEqualTo(AlertStatus.FIRING);
     assertThat(c.environmentOf(Map.of("stage", "prod", "environment", "x"))).isEqualTo("prod");
+    assertThat(c.pagerDutyRoutingKeys()).containsExactly(Map.entry("737ea619db564d41bd9824063e1f6b08", "payments"));
   }
 
   @Test
@@ -72,6 +75,10 @@ class NormalizeConfigTest {
         .hasMessageContaining("service.keys must not be empty");
     assertThatThrownBy(() -> NormalizeConfig.fromMap(Map.of("sentry", Map.of("projects", List.of("a")))))
         .hasMessageContaining("sentry.projects must be a mapping");
+    assertThatThrownBy(() -> NormalizeConfig.fromMap(Map.of("pagerduty", Map.of("routing-key", Map.of()))))
+        .hasMessageContaining("unknown key 'pagerduty.routing-key'");
+    assertThatThrownBy(() -> NormalizeConfig.fromMap(Map.of("pagerduty", Map.of("routing-keys", Map.of("k", " ")))))
+        .hasMessageContaining("pagerduty.routing-keys.k must be a non-blank string");
   }
 
   @Test

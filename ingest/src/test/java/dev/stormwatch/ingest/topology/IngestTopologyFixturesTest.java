@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stormwatch.avro.AlertEvent;
 import dev.stormwatch.avro.AlertSource;
+import dev.stormwatch.avro.ChangeEvent;
 import dev.stormwatch.common.kafka.DeadLetterHeaders;
 import dev.stormwatch.common.kafka.Topics;
 import dev.stormwatch.common.registry.RestSchemaRegistryClient;
@@ -80,6 +81,7 @@ class IngestTopologyFixturesTest {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
     driver = new TopologyTestDriver(IngestTopology.build(IngestConfig.defaults(stateDir), topics, serde,
+        SpecificAvroSerde.of(ChangeEvent.class, client, AvroSerdeConfig.defaults(), false),
         new IngestMetrics(new SimpleMeterRegistry())), props);
     raw = Map.of(
         "prometheus", driver.createInputTopic(topics.rawPrometheus(), new ByteArraySerializer(), new ByteArraySerializer()),

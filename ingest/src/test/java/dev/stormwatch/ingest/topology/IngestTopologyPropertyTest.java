@@ -3,6 +3,7 @@ package dev.stormwatch.ingest.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stormwatch.avro.AlertEvent;
+import dev.stormwatch.avro.ChangeEvent;
 import dev.stormwatch.common.kafka.DeadLetterHeaders;
 import dev.stormwatch.common.kafka.Topics;
 import dev.stormwatch.common.registry.RestSchemaRegistryClient;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import net.jqwik.api.Arbitraries;
@@ -44,16 +46,19 @@ import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * Issue "Ingest", item 9, properties (jqwik, seeded): arbitrary bytes and arbitrary JSON on each
- * raw topic yield valid events or dead letters — never an exception out of the topology. Bytes
- * that are not JSON at all are always dead-lettered with a reason.
+ * raw topic (changes.raw too) yield valid events or dead letters — never an exception out of the
+ * topology. Bytes that are not JSON at all are always dead-lettered with a reason.
  */
 class IngestTopologyPropertyTest {
 
   private static final Topics TOPICS = Topics.defaults();
-  private static final List<String> RAW = TOPICS.raw();
+  private static final List<String> RAW = withChanges(TOPICS.raw());
+  /** Index of changes.raw in {@link #RAW}. */
+  private static final int CHANGES = 3;
   private static final List<String> KEYS = List.of("alerts", "labels", "annotations", "status", "startsAt",
       "endsAt", "fingerprint", "alertname", "data", "issue", "action", "project", "streams", "values",
-      "resourceLogs", "scopeLogs", "logRecords", "message", "log", "@timestamp", "level", "service", "version", "x");
+      "resourceLogs", "scopeLogs", "logRecords", "message", "log", "@timestamp", "level", "service", "version", "x",
+      "routing_key", "payload", "summary", "kind", "time", "links", "labels", "custom_details", "source", "href");
 
   private static EmbeddedKafka kafka;
   private static EmbeddedSchemaRegistry registry;
@@ -63,6 +68,7 @@ class IngestTopologyPropertyTest {
   private static List<TestInputTopic<byte[], byte[]>> inputs;
   private static TestOutputTopic<String, AlertEvent> normalized;
   private static TestOutputTopic<byte[], byte[]> dead;
+  private static TestOutputTopic<String, ChangeEvent> changes;
 
   @BeforeContainer
   static void start() throws IOException {
@@ -76,12 +82,21 @@ class IngestTopologyPropertyTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-properties");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(IngestTopology.build(IngestConfig.defaults(stateDir), TOPICS, serde,
+    SpecificAvroSerde<ChangeEvent> changeSerde = SpecificAvroSerde.of(ChangeEvent.class, client,
+        AvroSerdeConfig.defaults(), false);
+    driver = new TopologyTestDriver(IngestTopology.build(IngestConfig.defaults(stateDir), TOPICS, serde, changeSerde,
         new IngestMetrics(new SimpleMeterRegistry())), props);
     inputs = RAW.stream().map(t -> driver.createInputTopic(t, new ByteArraySerializer(), new ByteArraySerializer()))
         .toList();
     normalized = driver.createOutputTopic(TOPICS.normalized(), new StringDeserializer(), serde.deserializer());
     dead = driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    changes = driver.createOutputTopic(TOPICS.changes(), new StringDeserializer(), changeSerde.deserializer());
+  }
+
+  private static List<String> withChanges(List<String> raw) {
+    List<String> all = new ArrayList<>(raw);
+    all.add(TOPICS.rawChanges());
+    return List.copyOf(all);
   }
 
   @AfterContainer
@@ -99,9 +114,12 @@ class IngestTopologyPropertyTest {
     List<TestRecord<byte[], byte[]>> deadLetters = dead.readRecordsToList();
     List<AlertEvent> events = normalized.readValuesToList();
     events.forEach(IngestTopologyPropertyTest::assertValid);
+    List<TestRecord<String, ChangeEvent>> changeEvents = changes.readRecordsToList();
+    changeEvents.forEach(IngestTopologyPropertyTest::assertValid);
     deadLetters.forEach(d -> assertThat(d.headers().lastHeader(DeadLetterHeaders.REASON)).isNotNull());
-    if (topic < 2 && !looksLikeJson(body)) {
+    if ((topic < 2 || topic == CHANGES) && !looksLikeJson(body)) {
       assertThat(events).isEmpty();
+      assertThat(changeEvents).isEmpty();
       assertThat(deadLetters).hasSize(1);
     }
   }
@@ -110,6 +128,7 @@ class IngestTopologyPropertyTest {
   void arbitraryJsonYieldsValidEventsOrDeadLetters(@ForAll("topicIndex") int topic, @ForAll("json") String json) {
     pipe(topic, json.getBytes(StandardCharsets.UTF_8));
     normalized.readValuesToList().forEach(IngestTopologyPropertyTest::assertValid);
+    changes.readRecordsToList().forEach(IngestTopologyPropertyTest::assertValid);
     dead.readRecordsToList().forEach(d -> assertThat(d.headers().lastHeader(DeadLetterHeaders.REASON)).isNotNull());
   }
 
@@ -122,6 +141,12 @@ class IngestTopologyPropertyTest {
     assertThat(event.getName()).isNotNull();
     assertThat(event.getService()).isNotBlank();
     assertThat(event.getStartsAt()).isNotNull();
+  }
+
+  private static void assertValid(TestRecord<String, ChangeEvent> record) {
+    assertThat(record.key()).isNotBlank().isEqualTo(record.value().getService());
+    assertThat(record.value().getId()).isNotBlank();
+    assertThat(record.value().getTime()).isNotNull();
   }
 
   private static boolean looksLikeJson(byte[] body) {

@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -22,7 +23,44 @@ public final class Rfc3339 {
   private static final Pattern SHAPE = Pattern.compile(
       "\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})");
 
+  /**
+   * What {@link #parseLenient} takes: ISO 8601 date and time (seconds and fraction optional, {@code T}
+   * or a space), and an offset {@code Z}, {@code ±hh:mm}, {@code ±hhmm} or {@code ±hh}, or none (UTC).
+   */
+  private static final Pattern LENIENT = Pattern.compile(
+      "(\\d{4}-\\d{2}-\\d{2})[Tt ](\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d{1,9})?)?)"
+      + "(?:([Zz])|([+-]\\d{2})(?::?(\\d{2}))?)?");
+
   private Rfc3339() {
+  }
+
+  /**
+   * Parses RFC 3339 and the ISO 8601 variants senders use besides: PagerDuty's documented
+   * {@code 2015-07-17T08:42:58.315+0000} (offset without colon), an hour-only offset, a space
+   * instead of {@code T}, no seconds, or no offset at all (read as UTC).
+   *
+   * @param field where the value was, for the rejection reason
+   * @param text  the text
+   * @return the instant
+   * @throws PayloadException when the text is none of these
+   */
+  public static Instant parseLenient(String field, String text) {
+    Matcher m = text.length() > 40 ? null : LENIENT.matcher(text.strip());
+    if (m == null || !m.matches()) {
+      throw new PayloadException(field + ": not an ISO 8601 timestamp: '" + abbreviate(text) + "'");
+    }
+    String time = m.group(2).replace(',', '.');
+    if (time.length() == 5) {
+      time += ":00";
+    }
+    String offset = m.group(3) != null || m.group(4) == null ? "Z"
+        : m.group(4) + ":" + (m.group(5) == null ? "00" : m.group(5));
+    String iso = m.group(1) + "T" + time + offset;
+    try {
+      return OffsetDateTime.parse(iso, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new PayloadException(field + ": not a valid date-time: '" + abbreviate(text) + "'", e);
+    }
   }
 
   /**

@@ -41,4 +41,25 @@ class Rfc3339Test {
   void epochSecondsOutOfRangeAreRejected(double seconds) {
     assertThatThrownBy(() -> Rfc3339.ofEpochSeconds("f", seconds)).isInstanceOf(PayloadException.class);
   }
+
+  @ParameterizedTest
+  @CsvSource({
+      "2015-07-17T08:42:58.315+0000, 2015-07-17T08:42:58.315Z",
+      "2020-10-09T18:53:40-04:00, 2020-10-09T22:53:40Z",
+      "2020-10-09T18:53:40.635779-04:00, 2020-10-09T22:53:40.635779Z",
+      "2026-11-27 15:12:06Z, 2026-11-27T15:12:06Z",
+      "2026-11-27T15:12:06, 2026-11-27T15:12:06Z",
+      "2026-11-27T15:12+01, 2026-11-27T14:12:00Z",
+      "'2026-11-27T15:12:06,5+0130', 2026-11-27T13:42:06.500Z"})
+  void leniencyTakesPagerDutysAndOtherIsoForms(String text, String expected) {
+    assertThat(Rfc3339.parseLenient("f", text)).isEqualTo(Instant.parse(expected));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"yesterday", "2026-11-27", "1764255600", "2026-13-27T15:12:06Z", "2026-11-27T15:12:06+25:00",
+      "+12026-11-27T15:12:06Z", "2026-11-27T15:12:06.1234567890Z"})
+  void leniencyStillRejectsWhatIsNoTime(String text) {
+    assertThatThrownBy(() -> Rfc3339.parseLenient("payload.timestamp", text)).isInstanceOf(PayloadException.class)
+        .hasMessageStartingWith("payload.timestamp: not");
+  }
 }
