@@ -1,6 +1,7 @@
 package dev.stormwatch.correlator.rules;
 
 import dev.stormwatch.avro.Severity;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,7 +62,34 @@ public final class IncidentStats {
       service = service == null || service.isBlank() ? null : service;
       team = team == null || team.isBlank() ? null : team;
     }
+
+    /**
+     * From the query parameters of {@code GET /api/stats}: {@code from} and {@code to} are ISO-8601
+     * instants ({@code 2025-03-03T00:00:00Z}) or epoch milliseconds; without {@code to} the window
+     * ends at {@code now}, without {@code from} it starts {@link #DEFAULT_SPAN} before its end.
+     *
+     * @throws IllegalArgumentException with a one-line message naming the parameter, for a 400
+     */
+    public static Query parse(String from, String to, String service, String team, Instant now) {
+      Instant end = to == null || to.isBlank() ? now : instant("to", to);
+      Instant start = from == null || from.isBlank() ? end.minus(DEFAULT_SPAN) : instant("from", from);
+      return new Query(start, end, service, team);
+    }
+
+    private static Instant instant(String name, String text) {
+      String t = text.strip();
+      try {
+        return t.chars().allMatch(Character::isDigit) && !t.isEmpty() && t.length() <= 15
+            ? Instant.ofEpochMilli(Long.parseLong(t)) : Instant.parse(t);
+      } catch (DateTimeException | NumberFormatException e) {
+        throw new IllegalArgumentException(name + " is not an instant (use ISO-8601 like 2025-03-03T00:00:00Z, or "
+            + "epoch milliseconds): '" + (t.length() > 60 ? t.substring(0, 60) + "..." : t) + "'", e);
+      }
+    }
   }
+
+  /** The window of a query without {@code from}: 7 days. */
+  public static final Duration DEFAULT_SPAN = Duration.ofDays(7);
 
   /**
    * One span's summary, in milliseconds; the values are null when {@code count} is 0.

@@ -172,6 +172,20 @@ class IncidentStatsTest {
   }
 
   @Test
+  void queriesParseFromRequestParameters() {
+    Instant now = Instant.parse("2025-03-10T12:00:00Z");
+    assertThat(IncidentStats.Query.parse(null, null, "", " ", now))
+        .isEqualTo(new IncidentStats.Query(now.minus(java.time.Duration.ofDays(7)), now, null, null));
+    assertThat(IncidentStats.Query.parse("2025-03-03T00:00:00Z", "1741564800000", "payments", null, now))
+        .isEqualTo(new IncidentStats.Query(MONDAY, NEXT_MONDAY, "payments", null));
+    assertThatThrownBy(() -> IncidentStats.Query.parse("yesterday", null, null, null, now))
+        .hasMessage("from is not an instant (use ISO-8601 like 2025-03-03T00:00:00Z, or epoch milliseconds): "
+            + "'yesterday'");
+    assertThatThrownBy(() -> IncidentStats.Query.parse("2025-03-11T00:00:00Z", null, null, null, now))
+        .hasMessage("from (2025-03-11T00:00:00Z) must be before to (2025-03-10T12:00:00Z)");
+  }
+
+  @Test
   void theResultIsJson() throws IOException {
     JsonNode json = JSON.readTree(JSON.writeValueAsString(stats(MONDAY, NEXT_MONDAY, "payments", null)));
     assertThat(json.get("incidents").asInt()).isEqualTo(7);
