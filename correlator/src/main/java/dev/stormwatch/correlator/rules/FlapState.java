@@ -1,6 +1,7 @@
 package dev.stormwatch.correlator.rules;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -54,7 +55,7 @@ public final class FlapState {
   }
 
   /** The state with one more observation, pruned for {@code threshold} and {@code window}. */
-  FlapState with(Instant at, boolean firing, int threshold, java.time.Duration window) {
+  FlapState with(Instant at, boolean firing, int threshold, Duration window) {
     Point p = new Point(Instant.ofEpochMilli(at.toEpochMilli()), firing);
     List<Point> all = new ArrayList<>(points);
     if (all.contains(p)) {
@@ -83,7 +84,7 @@ public final class FlapState {
   }
 
   /** State changes (points after the first) whose time is in {@code (t - window, t]}. */
-  int changesWithin(Instant t, java.time.Duration window) {
+  int changesWithin(Instant t, Duration window) {
     Instant from = t.minus(window);
     int n = 0;
     for (int i = 1; i < points.size(); i++) {

@@ -8,6 +8,7 @@ import static dev.stormwatch.correlator.rules.RulesFixtures.incident;
 import static dev.stormwatch.correlator.rules.RulesFixtures.node;
 import static dev.stormwatch.correlator.rules.RulesFixtures.t;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import dev.stormwatch.avro.ChangeKind;
 import dev.stormwatch.avro.SuspectChange;
@@ -127,7 +128,7 @@ class ChangeSuspectsTest {
     ChangeSignal signal = ChangeSignal.of(changes, RULES);
     RankingSignal.Evidence e = signal.evidence("payments", incident).orElseThrow();
     assertThat(e.reason()).isEqualTo("rolled back to v0.9 by bob 10m before onset (and 1 earlier change within 30m)");
-    assertThat(e.weight()).isCloseTo(1.0 - 0.5 * 10 / 30.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(e.weight()).isCloseTo(1.0 - 0.5 * 10 / 30.0, offset(1e-9));
     assertThat(signal.evidence("cache", incident)).isEmpty();
     changes.add(new Change("c", "cache", ChangeKind.FEATURE_FLAG, "new-cart", null, null, null, null, T0), T0);
     assertThat(signal.evidence("cache", incident).orElseThrow().reason())

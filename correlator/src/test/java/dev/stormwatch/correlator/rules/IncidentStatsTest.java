@@ -9,9 +9,11 @@ import dev.stormwatch.avro.ChangeKind;
 import dev.stormwatch.avro.Severity;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,7 +75,7 @@ class IncidentStatsTest {
   }
 
   private static Map<String, Integer> severities(int critical, int high, int warning, int info) {
-    Map<String, Integer> m = new java.util.LinkedHashMap<>();
+    Map<String, Integer> m = new LinkedHashMap<>();
     m.put("critical", critical);
     m.put("high", high);
     m.put("warning", warning);
@@ -175,7 +177,7 @@ class IncidentStatsTest {
   void queriesParseFromRequestParameters() {
     Instant now = Instant.parse("2025-03-10T12:00:00Z");
     assertThat(IncidentStats.Query.parse(null, null, "", " ", now))
-        .isEqualTo(new IncidentStats.Query(now.minus(java.time.Duration.ofDays(7)), now, null, null));
+        .isEqualTo(new IncidentStats.Query(now.minus(Duration.ofDays(7)), now, null, null));
     assertThat(IncidentStats.Query.parse("2025-03-03T00:00:00Z", "1741564800000", "payments", null, now))
         .isEqualTo(new IncidentStats.Query(MONDAY, NEXT_MONDAY, "payments", null));
     assertThatThrownBy(() -> IncidentStats.Query.parse("yesterday", null, null, null, now))

@@ -8,6 +8,7 @@ import dev.stormwatch.avro.Matcher;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -135,11 +136,11 @@ class LabelMatcherTest {
                                                    @ForAll("alerts") AlertView a) {
     assertThat(LabelMatcher.of(name, LabelMatcher.Op.NOT_EQUAL, value).matches(a))
         .isEqualTo(!LabelMatcher.of(name, LabelMatcher.Op.EQUAL, value).matches(a));
-    String re = java.util.regex.Pattern.quote(value) + "|x.*";
+    String re = Pattern.quote(value) + "|x.*";
     assertThat(LabelMatcher.of(name, LabelMatcher.Op.NOT_REGEX, re).matches(a))
         .isEqualTo(!LabelMatcher.of(name, LabelMatcher.Op.REGEX, re).matches(a));
     // an equality is the regex of its quoted value
-    assertThat(LabelMatcher.regex(name, java.util.regex.Pattern.quote(value)).matches(a))
+    assertThat(LabelMatcher.regex(name, Pattern.quote(value)).matches(a))
         .isEqualTo(LabelMatcher.equal(name, value).matches(a));
   }
 
