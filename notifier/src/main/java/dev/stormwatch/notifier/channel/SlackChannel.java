@@ -84,7 +84,7 @@ public final class SlackChannel implements Channel {
   public static ObjectNode message(PageRequest page, boolean possibleDuplicate) {
     ObjectNode root = JSON.createObjectNode();
     String headline = headline(page);
-    root.put("text", headline + " (incident " + page.getIncidentId() + ")");
+    root.put("text", escape(headline + " (incident " + page.getIncidentId() + ")"));
     ArrayNode blocks = root.putArray("blocks");
 
     StringBuilder text = new StringBuilder("*").append(escape(headline)).append("*");
