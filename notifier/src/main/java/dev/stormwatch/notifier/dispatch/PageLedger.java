@@ -124,12 +124,12 @@ final class PageLedger {
     boolean evicted = false;
     for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
       Entry eldest = it.next();
-      if (entries.size() > maxKeys) {
+      if (eldest.updatedAt().isBefore(horizon)) {
+        it.remove();
+      } else if (entries.size() > maxKeys) {
         it.remove();
         evictions++;
         evicted = true;
-      } else if (eldest.updatedAt().isBefore(horizon)) {
-        it.remove();
       } else {
         break;
       }
