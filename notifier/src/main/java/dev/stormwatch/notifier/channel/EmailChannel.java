@@ -2,7 +2,6 @@ package dev.stormwatch.notifier.channel;
 
 import dev.stormwatch.avro.ChannelType;
 import dev.stormwatch.avro.Link;
-import dev.stormwatch.avro.PageAction;
 import dev.stormwatch.avro.PageRequest;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;

@@ -26,7 +26,7 @@ import java.util.Map;
  * <pre>{@code
  * {"text": ":red_circle: CRITICAL: checkout error rate 12% (incident inc-42)",
  *  "blocks": [
- *    {"type": "section", "text": {"type": "mrkdwn", "text": "*:red_circle: CRITICAL · checkout error rate 12%*\n..."},
+ *    {"type": "section", "text": {"type": "mrkdwn", "text": "*:red_circle: CRITICAL: checkout error rate 12%*\n..."},
  *     "accessory": {"type": "button", "text": {"type": "plain_text", "text": "Open incident", "emoji": true},
  *                   "url": "https://...", "action_id": "stormwatch-open-incident"}},
  *    {"type": "context", "elements": [{"type": "mrkdwn", "text": "Incident `inc-42` · team *payments* · level 1"}]},

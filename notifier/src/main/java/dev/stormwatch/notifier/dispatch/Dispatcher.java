@@ -1,6 +1,5 @@
 package dev.stormwatch.notifier.dispatch;
 
-import dev.stormwatch.avro.ChannelType;
 import dev.stormwatch.avro.PageOutcome;
 import dev.stormwatch.avro.PageRequest;
 import dev.stormwatch.avro.PageResult;
