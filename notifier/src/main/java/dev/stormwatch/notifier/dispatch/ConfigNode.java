@@ -73,7 +73,7 @@ final class ConfigNode {
   Map<String, ConfigNode> children() {
     Map<String, ConfigNode> out = new LinkedHashMap<>();
     if (!absent()) {
-      node.fields().forEachRemaining(e -> {
+      node.properties().forEach(e -> {
         ConfigNode child = new ConfigNode(e.getValue(), key(e.getKey()), env);
         if (!e.getValue().isObject()) {
           throw new IllegalArgumentException(child.path + ": must be a mapping");
@@ -88,7 +88,7 @@ final class ConfigNode {
   Map<String, String> strings() {
     Map<String, String> out = new LinkedHashMap<>();
     if (!absent()) {
-      node.fields().forEachRemaining(e -> {
+      node.properties().forEach(e -> {
         if (!e.getValue().isValueNode() || e.getValue().isNull()) {
           throw new IllegalArgumentException(key(e.getKey()) + ": must be a string");
         }

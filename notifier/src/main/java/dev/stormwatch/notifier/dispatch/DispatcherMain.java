@@ -125,7 +125,7 @@ public final class DispatcherMain {
       return;
     }
     if (node.isObject()) {
-      node.fields().forEachRemaining(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(),
+      node.properties().forEach(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(),
           e.getValue(), out));
     } else {
       out.put(prefix, node.asText());

@@ -402,7 +402,7 @@ class HttpChannelsTest {
       assertThat(body.get("alias").asText()).isEqualTo("inc-42");
       assertThat(body.get("priority").asText()).isEqualTo("P1");
       assertThat(body.get("message").asText().length()).isLessThanOrEqualTo(130);
-      body.get("details").fields().forEachRemaining(e -> assertThat(e.getValue().isTextual()).as(e.getKey()).isTrue());
+      body.get("details").properties().forEach(e -> assertThat(e.getValue().isTextual()).as(e.getKey()).isTrue());
     }
 
     @Test

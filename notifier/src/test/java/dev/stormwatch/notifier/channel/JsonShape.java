@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,8 +84,7 @@ public final class JsonShape {
       if (freeMaps.contains(path)) {
         return;
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = actual.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
+      for (Map.Entry<String, JsonNode> field : actual.properties()) {
         String child = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
         if (!reference.has(field.getKey())) {
           errors.add(child + ": not in the reference");

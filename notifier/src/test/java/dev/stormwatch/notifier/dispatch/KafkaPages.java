@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -101,7 +102,7 @@ final class KafkaPages implements AutoCloseable {
   @Override
   public void close() {
     producer.close(Duration.ofSeconds(10));
-    logReader.close(Duration.ofSeconds(10));
+    logReader.close(CloseOptions.timeout(Duration.ofSeconds(10)));
     registry.close();
   }
 }
