@@ -20,11 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -71,7 +71,7 @@ class DispatcherCrashIT {
     }
 
     AtomicReference<Process> running = new AtomicReference<>();
-    Set<String> trapped = new HashSet<>();
+    Set<String> trapped = ConcurrentHashMap.newKeySet();
     try (RecordingServer server = RecordingServer.start();
          KafkaPages outbox = new KafkaPages(kafka, topics)) {
       // kill -9 the dispatcher while it waits for the answer to w3 (a webhook) and to s2 (Slack)
@@ -97,6 +97,7 @@ class DispatcherCrashIT {
       assertThat(first.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("killed at w3").isTrue();
       assertThat(trapped).containsExactly("page-w3");
       assertThat(outbox.finals()).containsOnlyKeys("page-w1", "page-w2");
+      assertThat(outbox.results("page-w3")).containsExactly(PageResult.SENDING);
 
       // run 2: w3 sent again (the webhook dedups by Idempotency-Key), s1, w4; killed while sending s2
       Process second = startChild(config, 2, running);

@@ -69,7 +69,7 @@ final class KafkaPages implements AutoCloseable {
         .get(30, TimeUnit.SECONDS);
   }
 
-  /** Every pages.log record so far, in partition order (per key, in the order written). */
+  /** Every pages.log record written so far, in partition order (per key, in the order written). */
   synchronized List<PageOutcome> log() {
     if (logReader.assignment().isEmpty()) {
       List<TopicPartition> partitions = logReader.partitionsFor(topics.pagesLog(), Duration.ofSeconds(10)).stream()
@@ -77,8 +77,16 @@ final class KafkaPages implements AutoCloseable {
       logReader.assign(partitions);
       logReader.seekToBeginning(partitions);
     }
-    for (ConsumerRecord<byte[], byte[]> record : logReader.poll(Duration.ofMillis(200))) {
-      log.add(outcomes.deserializer().deserialize(record.topic(), record.headers(), record.value()));
+    // read up to the end as of now, so the result is a consistent snapshot of every partition
+    Map<TopicPartition, Long> ends = logReader.endOffsets(logReader.assignment(), Duration.ofSeconds(10));
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (ends.entrySet().stream().anyMatch(e -> logReader.position(e.getKey()) < e.getValue())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("pages.log not read to its end " + ends + " within 30 s");
+      }
+      for (ConsumerRecord<byte[], byte[]> record : logReader.poll(Duration.ofMillis(100))) {
+        log.add(outcomes.deserializer().deserialize(record.topic(), record.headers(), record.value()));
+      }
     }
     return List.copyOf(log);
   }
