@@ -110,6 +110,17 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
   private KeyValueStore<String, String> domainIndex;
   private KeyValueStore<String, String> deadlines;
   private KeyValueStore<String, String> alertExpiry;
+  /**
+   * Incident ids of a domain, most recently used last: a read-through cache of
+   * {@code correlator-domain-index} (a RocksDB prefix scan per alert costs more than the rest of the
+   * decision), written through like {@link #cache}.
+   */
+  private final Map<String, List<String>> domainIncidents = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
+      return size() > CACHED_INCIDENTS;
+    }
+  };
   /** Entries of {@code alerts}: counted at init, then kept exact. */
   private long tracked;
 
@@ -130,6 +141,7 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
     incidentAlerts = context.getStateStore(CorrelatorStores.INCIDENT_ALERTS);
     incidentOutput = context.getStateStore(CorrelatorStores.INCIDENT_OUTPUT);
     cache.clear();
+    domainIncidents.clear();
     domainIndex = context.getStateStore(CorrelatorStores.DOMAIN_INDEX);
     deadlines = context.getStateStore(CorrelatorStores.DEADLINES);
     alertExpiry = context.getStateStore(CorrelatorStores.ALERT_EXPIRY);
@@ -220,15 +232,19 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
   }
 
   private List<IncidentState> incidentsOf(String domain) {
-    List<String> ids = new ArrayList<>();
-    try (KeyValueIterator<String, String> it = domainIndex.prefixScan(domain + "|", KEYS)) {
-      while (it.hasNext()) {
-        String key = it.next().key;
-        int bar = key.lastIndexOf('|');
-        if (key.substring(0, bar).equals(domain)) {
-          ids.add(key.substring(bar + 1));
+    List<String> ids = domainIncidents.get(domain);
+    if (ids == null) {
+      ids = new ArrayList<>();
+      try (KeyValueIterator<String, String> it = domainIndex.prefixScan(domain + "|", KEYS)) {
+        while (it.hasNext()) {
+          String key = it.next().key;
+          int bar = key.lastIndexOf('|');
+          if (key.substring(0, bar).equals(domain)) {
+            ids.add(key.substring(bar + 1));
+          }
         }
       }
+      domainIncidents.put(domain, ids);
     }
     List<IncidentState> out = new ArrayList<>(ids.size());
     for (String id : ids) {
@@ -454,6 +470,10 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
     cache.put(id, after);
     if (stored == null) {
       domainIndex.put(after.domain() + "|" + id, id);
+      List<String> known = domainIncidents.get(after.domain());
+      if (known != null && !known.contains(id)) {
+        known.add(id);
+      }
     }
     String mark = incidentOutput.get(id);
     if (mark == null) {
@@ -474,6 +494,10 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
     cache.remove(id);
     incidentOutput.delete(id);
     domainIndex.delete(incident.domain() + "|" + id);
+    List<String> known = domainIncidents.get(incident.domain());
+    if (known != null) {
+      known.remove(id);
+    }
     for (String fp : incident.members().keySet()) {
       if (id.equals(alertIncident.get(fp))) {
         alertIncident.delete(fp);
