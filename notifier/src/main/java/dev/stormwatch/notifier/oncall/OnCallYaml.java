@@ -375,12 +375,10 @@ public final class OnCallYaml {
     String id = n.id().orElseThrow();
     String name = n.text("name").orElse(id);
     Optional<ZoneId> zone = n.zone("time-zone");
-    if (zone.isEmpty()) {
-      if (!n.json.has("time-zone")) {
-        problem(n.path + ".time-zone", "missing: the IANA time zone of the rotations, e.g. Europe/Berlin");
-      }
-      return Optional.empty();
+    if (zone.isEmpty() && !n.json.has("time-zone")) {
+      problem(n.path + ".time-zone", "missing: the IANA time zone of the rotations, e.g. Europe/Berlin");
     }
+    ZoneId readingZone = zone.orElse(ZoneId.of("UTC")); // to find the problems of the rest, too
     List<Node> layerNodes = n.list("layers");
     if (layerNodes.isEmpty()) {
       problem(n.path + ".layers", "at least one layer is needed");
@@ -391,9 +389,9 @@ public final class OnCallYaml {
     }
     List<ScheduleOverride> overrides = new ArrayList<>();
     for (Node o : n.list("overrides")) {
-      override(o, zone.get()).ifPresent(overrides::add);
+      override(o, readingZone).ifPresent(overrides::add);
     }
-    if (layers.size() != layerNodes.size() || layerNodes.isEmpty()) {
+    if (zone.isEmpty() || layers.size() != layerNodes.size() || layerNodes.isEmpty()) {
       return Optional.empty();
     }
     return attempt(n.path, () -> new Schedule(id, name, zone.get(), layers, overrides));
