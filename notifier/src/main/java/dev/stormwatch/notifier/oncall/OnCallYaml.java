@@ -238,7 +238,7 @@ public final class OnCallYaml {
       address = a.get();
       addressPath = n.path + ".address";
     } else if (n.json.size() == 1) {
-      Map.Entry<String, JsonNode> only = n.json.fields().next();
+      Map.Entry<String, JsonNode> only = n.json.properties().iterator().next();
       channelText = only.getKey();
       addressPath = n.path + "." + only.getKey();
       if (channel(channelText) != null && (!only.getValue().isValueNode() || only.getValue().isBoolean()
@@ -343,7 +343,7 @@ public final class OnCallYaml {
       problem(n.path, "must be one of {schedule: ID}, {person: ID}, {team: ID}");
       return Optional.empty();
     }
-    Map.Entry<String, JsonNode> only = n.json.fields().next();
+    Map.Entry<String, JsonNode> only = n.json.properties().iterator().next();
     TargetKind kind;
     String what;
     switch (only.getKey()) {
@@ -576,8 +576,7 @@ public final class OnCallYaml {
       if (!urgencyJson.isObject()) {
         problem("urgency", "must map severities to high or low, e.g. {WARNING: low}");
       } else {
-        for (Iterator<Map.Entry<String, JsonNode>> it = urgencyJson.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : urgencyJson.properties()) {
           Severity severity = severity(e.getKey());
           String path = "urgency." + e.getKey();
           if (severity == null) {

@@ -88,6 +88,14 @@ final class BundleProcessor implements Processor<String, PageRequest, String, Pa
 
   private void apply(String key, Optional<BundleState> before, BundleDecision d, long timestamp) {
     metrics.bundles(d.outcome()).increment();
+    int overflowBefore = before.map(BundleState::overflow).orElse(0);
+    if (d.state().map(BundleState::overflow).orElse(0) > overflowBefore) {
+      metrics.caps(NotifierMetrics.Cap.BUNDLED_INCIDENTS).increment();
+      if (overflowBefore == 0) {
+        log.warn("notifier cap reached: cap=bundled_incidents destination={} held={} (further pages in this window"
+            + " are only counted in the bundle)", key, d.state().get().held().size());
+      }
+    }
     String oldKey = before.map(w -> NotifierStores.deadlineKey(w.windowEnd(), key)).orElse(null);
     String newKey = d.state().map(w -> NotifierStores.deadlineKey(w.windowEnd(), key)).orElse(null);
     if (d.state().isPresent()) {

@@ -1,5 +1,6 @@
 package dev.stormwatch.notifier.topology;
 
+import dev.stormwatch.avro.PageAction;
 import dev.stormwatch.avro.PageRequest;
 import dev.stormwatch.avro.ServiceNode;
 import dev.stormwatch.avro.oncall.OnCallEntry;
@@ -113,6 +114,7 @@ final class EscalateProcessor implements Processor<String, NotifierInput, String
   /** Stores the decided state with its deadline entry (or removes both), and emits its pages. */
   private void apply(String id, Optional<EscalationState> before, EscalationDecision d, long timestamp) {
     metrics.escalations(d.outcome()).increment();
+    d.state().ifPresent(s -> capped(id, s, d.pages()));
     String oldKey = before.map(s -> NotifierStores.deadlineKey(s.deadline(), id)).orElse(null);
     String newKey = d.state().map(s -> NotifierStores.deadlineKey(s.deadline(), id)).orElse(null);
     if (d.state().isPresent()) {
@@ -131,6 +133,20 @@ final class EscalateProcessor implements Processor<String, NotifierInput, String
     for (PageRequest page : d.pages()) {
       metrics.requested(page);
       context.forward(new Record<>(PageRecipient.fromAvro(page.getRecipient()).key(), page, timestamp));
+    }
+  }
+
+  /** Counts and logs pages whose destination the state could not remember (the cap was reached). */
+  private void capped(String id, EscalationState s, List<PageRequest> pages) {
+    if (s.paged().size() < engine.settings().maxPagedPerIncident()) {
+      return;
+    }
+    long forgotten = pages.stream().filter(p -> p.getAction() == PageAction.TRIGGER)
+        .filter(p -> s.paged().stream().noneMatch(r -> r.dedupKey().equals(p.getDedupKey()))).count();
+    if (forgotten > 0) {
+      metrics.caps(NotifierMetrics.Cap.PAGED_PER_INCIDENT).increment(forgotten);
+      log.warn("notifier cap reached: cap=paged_per_incident incident={} remembered={} forgotten={} (these"
+          + " destinations get no acknowledge or resolve notification)", id, s.paged().size(), forgotten);
     }
   }
 

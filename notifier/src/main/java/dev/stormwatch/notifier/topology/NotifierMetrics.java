@@ -26,6 +26,7 @@ import java.util.Map;
  *   <li>{@code stormwatch_notifier_bundles_total{outcome}}: bundling decisions ({@link BundleDecision.Outcome})</li>
  *   <li>{@code stormwatch_notifier_rejected_total{input}}: escalation events and commands dead-lettered</li>
  *   <li>{@code stormwatch_notifier_config_rejected_total}: on-call entries that could not be used</li>
+ *   <li>{@code stormwatch_notifier_caps_total{cap}}: times a state bound was reached ({@link Cap})</li>
  * </ul>
  */
 public final class NotifierMetrics {
@@ -36,6 +37,9 @@ public final class NotifierMetrics {
   /** What was dead-lettered. */
   public enum Input { ESCALATION, COMMAND }
 
+  /** State bounds: a destination paged beyond {@code max-paged-per-incident} gets no follow-ups; a page held beyond {@code max-bundled-incidents} is only counted in its bundle. */
+  public enum Cap { PAGED_PER_INCIDENT, BUNDLED_INCIDENTS }
+
   private final Map<Urgency, Counter[]> pages = new EnumMap<>(Urgency.class);
   private final Map<PageAction, Counter> updates = new EnumMap<>(PageAction.class);
   private final Map<EscalationDecision.Outcome, Counter> escalations = new EnumMap<>(EscalationDecision.Outcome.class);
@@ -43,6 +47,7 @@ public final class NotifierMetrics {
   private final Map<BundleDecision.Outcome, Counter> bundles = new EnumMap<>(BundleDecision.Outcome.class);
   private final Map<Input, Counter> rejected = new EnumMap<>(Input.class);
   private final Counter configRejected;
+  private final Map<Cap, Counter> caps = new EnumMap<>(Cap.class);
 
   /** Registers every meter at zero. */
   public NotifierMetrics(MeterRegistry meters) {
@@ -80,6 +85,15 @@ public final class NotifierMetrics {
     }
     configRejected = Counter.builder("stormwatch.notifier.config.rejected")
         .description("On-call configuration entries that could not be used").register(meters);
+    for (Cap c : Cap.values()) {
+      caps.put(c, Counter.builder("stormwatch.notifier.caps").description("Times a state bound was reached")
+          .tag("cap", label(c)).register(meters));
+    }
+  }
+
+  /** Caps hit. */
+  public Counter caps(Cap cap) {
+    return caps.get(cap);
   }
 
   /** Counts a page request leaving the escalation stage. */

@@ -89,7 +89,6 @@ class NotifierTopologyTest {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         DeadLetterExceptionHandlers.Deserialization.class);
     props.put(DeadLetterExceptionHandlers.DLQ_TOPIC, topics.deadLetters());
@@ -323,6 +322,27 @@ class NotifierTopologyTest {
     assertThat(header(letter, DeadLetterHeaders.REASON)).startsWith("cannot deserialize");
     send(opened("inc-1", T0));
     assertThat(pages).hasSize(1);
+  }
+
+  @Test
+  void reachingACapIsCountedAndTheReasonLogged() {
+    driver.close();
+    NotifierSettings d = NotifierSettings.defaults();
+    startDriver(new NotifierSettings(d.bundleWindow(), d.bundleChannels(), 1, d.retention(), d.staleAfter(),
+        d.punctuateEvery(), 2));
+    send(opened("inc-1", T0));
+    clock(t(5)); // carol, with two contact methods: the state remembers alice and one of them
+    assertThat(counter("stormwatch.notifier.caps", "cap", "paged_per_incident")).isEqualTo(1.0);
+    // bob's window (he is on call since 09:00): inc-2 goes out, inc-3 is held, inc-4 and inc-5 only counted
+    send(opened("inc-2", t(5.1)));
+    send(opened("inc-3", t(5.2)));
+    send(opened("inc-4", t(5.3)));
+    send(opened("inc-5", t(5.4)));
+    assertThat(counter("stormwatch.notifier.caps", "cap", "bundled_incidents")).isEqualTo(2.0);
+    pages.clear();
+    clock(t(6.1));
+    assertThat(pages).singleElement().satisfies(p -> assertThat(p.getBody()).contains("(inc-3, level 0")
+        .endsWith("- and 2 more\n"));
   }
 
   @Test
