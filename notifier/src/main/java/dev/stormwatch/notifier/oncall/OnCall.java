@@ -20,6 +20,10 @@ public final class OnCall {
 
   /** The longest range {@link #icalendar} exports. */
   public static final Duration MAX_EXPORT_RANGE = Duration.ofDays(366);
+  /** The earliest instant the queries answer for. */
+  public static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+  /** The first instant the queries no longer answer for. */
+  public static final Instant LATEST = Instant.parse("9999-01-01T00:00:00Z");
 
   private OnCall() {}
 
@@ -141,8 +145,11 @@ public final class OnCall {
   /**
    * {@code GET /api/oncall?team=&at=}: the team's policy level by level, with who each target means
    * at {@code at}; empty when the team is not configured.
+   *
+   * @throws IllegalArgumentException if {@code at} is before 1970 or after 9998
    */
   public static Optional<TeamOnCall> team(OnCallConfig config, String teamId, Instant at) {
+    checkInstant(at, "at");
     Optional<Team> team = config.team(teamId);
     if (team.isEmpty()) {
       return Optional.empty();
@@ -175,6 +182,7 @@ public final class OnCall {
 
   /** Who is on call on a schedule at {@code at}; empty when the schedule is not configured. */
   public static Optional<OnCallAnswer> schedule(OnCallConfig config, String scheduleId, Instant at) {
+    checkInstant(at, "at");
     return config.schedule(scheduleId).map(s -> ScheduleTimeline.at(s, at));
   }
 
@@ -189,6 +197,8 @@ public final class OnCall {
    */
   public static Optional<String> icalendar(OnCallConfig config, String scheduleId, Instant from, Instant to,
                                            Instant now) {
+    checkInstant(from, "from");
+    checkInstant(to, "to");
     if (!to.isAfter(from)) {
       throw new IllegalArgumentException("the range must end after it starts: " + from + " .. " + to);
     }
@@ -196,5 +206,17 @@ public final class OnCall {
       throw new IllegalArgumentException("the range may span at most " + MAX_EXPORT_RANGE.toDays() + " days");
     }
     return config.schedule(scheduleId).map(s -> ICalendar.export(s, config, from, to, now));
+  }
+
+  /**
+   * Rejects instants the queries do not answer for, so an absurd {@code at} from a request is a 400,
+   * not an arithmetic overflow.
+   *
+   * @throws IllegalArgumentException naming the parameter
+   */
+  static void checkInstant(Instant t, String name) {
+    if (t.isBefore(EARLIEST) || !t.isBefore(LATEST)) {
+      throw new IllegalArgumentException(name + " must be between " + EARLIEST + " and " + LATEST + ", was " + t);
+    }
   }
 }

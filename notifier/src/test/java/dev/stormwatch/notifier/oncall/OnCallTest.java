@@ -3,6 +3,7 @@ package dev.stormwatch.notifier.oncall;
 import static dev.stormwatch.notifier.testing.Fixtures.HANDOFF;
 import static dev.stormwatch.notifier.testing.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stormwatch.notifier.testing.Fixtures;
 import java.util.Optional;
@@ -37,5 +38,13 @@ class OnCallTest {
     assertThat(OnCall.teams(config, T0)).extracting(t -> t.team().id()).containsExactly("platform", "payments");
     assertThat(OnCall.schedule(config, "primary", T0).flatMap(OnCallAnswer::person)).contains("alice");
     assertThat(OnCall.schedule(config, "nope", T0)).isEqualTo(Optional.empty());
+  }
+
+  @Test
+  void anAbsurdInstantIsRefusedWithItsName() {
+    assertThatThrownBy(() -> OnCall.team(config, "platform", java.time.Instant.MAX))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("at must be between");
+    assertThatThrownBy(() -> OnCall.icalendar(config, "primary", java.time.Instant.EPOCH.minusSeconds(1), T0, T0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("from must be between");
   }
 }
