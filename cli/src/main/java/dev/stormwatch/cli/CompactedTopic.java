@@ -1,0 +1,298 @@
+package dev.stormwatch.cli;
+
+import dev.stormwatch.common.registry.RestSchemaRegistryClient;
+import dev.stormwatch.common.registry.SchemaRegistryClient;
+import dev.stormwatch.common.serde.AvroSerdeConfig;
+import dev.stormwatch.common.serde.SpecificAvroSerde;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * A compacted topic of Avro records keyed by string, as the CLI sees it: its current state (read to
+ * the end), and writes of records and tombstones with an idempotent {@code acks=all} producer. Every
+ * wait is bounded by the configured timeout; failures are {@link IllegalStateException}s with a
+ * one-line message naming the cluster or registry. The same client as {@link TopologyTopic}, for any
+ * value type ({@code oncall.config} holds {@code OnCallEntry}s). Not thread-safe; close it.
+ *
+ * @param <V> the value type
+ */
+final class CompactedTopic<V extends SpecificRecord> implements AutoCloseable {
+
+  private static final Duration MAX_POLL = Duration.ofMillis(200);
+
+  private final KafkaOptions options;
+  private final String topic;
+  private final SchemaRegistryClient registry;
+  private final Class<V> type;
+  private final SpecificAvroSerde<V> serde;
+
+  CompactedTopic(KafkaOptions options, String topic, Class<V> type) {
+    this.options = options;
+    this.topic = topic;
+    this.type = type;
+    this.registry = new RestSchemaRegistryClient(options.registry());
+    this.serde = SpecificAvroSerde.of(type, registry, AvroSerdeConfig.defaults(), false);
+  }
+
+  String name() {
+    return topic;
+  }
+
+  /**
+   * Creates the topic (compacted, the broker's default partitions and replication) unless it
+   * exists; also proves the cluster answers.
+   *
+   * @return whether it created the topic
+   */
+  boolean ensureExists() {
+    probe();
+    // closed with a bounded wait: an admin whose calls a silent broker never answered would
+    // otherwise wait for them forever in close()
+    try (BoundedAdmin bounded = new BoundedAdmin(
+        Admin.create(clientProps(AdminClientConfig.CLIENT_ID_CONFIG, "stormwatch-cli-admin")))) {
+      Admin admin = bounded.admin();
+      boolean exists = admin.listTopics().names().get(millis(), TimeUnit.MILLISECONDS).contains(topic);
+      if (exists) {
+        return false;
+      }
+      NewTopic compacted = new NewTopic(topic, Optional.empty(), Optional.empty())
+          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+      try {
+        admin.createTopics(List.of(compacted)).all().get(millis(), TimeUnit.MILLISECONDS);
+        return true;
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof TopicExistsException) {
+          return false; // created meanwhile by someone else: fine
+        }
+        throw e;
+      }
+    } catch (TimeoutException e) {
+      throw unreachable(e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+        throw unreachable(e.getCause());
+      }
+      throw new IllegalStateException("cannot create " + topic + " on Kafka at " + options.bootstrapServers + ": "
+          + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating " + topic, e);
+    }
+  }
+
+  /**
+   * The current state: every record of the topic, by key, after applying tombstones. Reads
+   * committed records of every partition from the beginning up to the end offsets seen at the
+   * start. A topic that does not exist yet is empty.
+   */
+  Map<String, V> readAll() {
+    probe();
+    Map<String, Object> props = clientProps(ConsumerConfig.CLIENT_ID_CONFIG, "stormwatch-cli-reader");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    long deadline = System.nanoTime() + options.timeout.toNanos();
+    Map<String, V> records = new TreeMap<>();
+    Deserializer<V> values = serde.deserializer();
+    try (KafkaConsumer<String, byte[]> consumer =
+             new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, options.timeout);
+      if (infos == null || infos.isEmpty()) {
+        return records;
+      }
+      List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, atLeastOneMilli(remaining(deadline)));
+      while (!reachedEnd(consumer, ends, deadline)) {
+        Duration left = remaining(deadline);
+        if (left.isZero()) {
+          throw new IllegalStateException("could not read " + topic + " to its end within " + options.timeoutText()
+              + " (Kafka at " + options.bootstrapServers + ")");
+        }
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(left.compareTo(MAX_POLL) < 0 ? left : MAX_POLL)) {
+          if (record.key() == null) {
+            continue; // the topic is keyed: nothing to apply
+          }
+          if (record.value() == null) {
+            records.remove(record.key());
+          } else {
+            records.put(record.key(), read(values, record));
+          }
+        }
+      }
+      return records;
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      throw unreachable(e);
+    }
+  }
+
+  /**
+   * Writes every record under its key, then a tombstone for each of {@code removals}, and waits
+   * until the cluster has acknowledged all of them.
+   */
+  void write(Map<String, V> records, Collection<String> removals) {
+    Map<String, Object> props = clientProps(ProducerConfig.CLIENT_ID_CONFIG, "stormwatch-cli-writer");
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, millis());
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, millis()));
+    Serializer<V> values = serde.serializer();
+    try (KafkaProducer<String, V> producer = new KafkaProducer<>(props, new StringSerializer(), values)) {
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
+      for (Map.Entry<String, V> record : records.entrySet()) {
+        sent.add(producer.send(new ProducerRecord<>(topic, record.getKey(), record.getValue())));
+      }
+      for (String name : removals) {
+        sent.add(producer.send(new ProducerRecord<>(topic, name, null)));
+      }
+      producer.flush();
+      for (Future<RecordMetadata> result : sent) {
+        result.get();
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("could not write to " + topic + " on Kafka at " + options.bootstrapServers
+          + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      throw unreachable(e);
+    } catch (KafkaException e) {
+      // serialization: the Schema Registry refused or did not answer; its own message says which
+      throw new IllegalStateException("could not write to " + topic + ": Schema Registry at " + options.registryUrl
+          + ": " + rootMessage(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing to " + topic, e);
+    }
+  }
+
+  /** An admin client closed with a bounded wait. */
+  private record BoundedAdmin(Admin admin) implements AutoCloseable {
+    @Override
+    public void close() {
+      admin.close(Duration.ofSeconds(2));
+    }
+  }
+
+  @Override
+  public void close() {
+    serde.close();
+    registry.close();
+  }
+
+  private V read(Deserializer<V> values, ConsumerRecord<String, byte[]> record) {
+    try {
+      return values.deserialize(topic, record.headers(), record.value());
+    } catch (KafkaException e) {
+      throw new IllegalStateException("cannot read " + topic + " partition " + record.partition() + " offset "
+          + record.offset() + " (key '" + record.key() + "') as a " + type.getSimpleName() + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * Fails at once, with the reason, when no bootstrap server accepts a TCP connection (nothing is
+   * listening), instead of letting the Kafka clients retry until the timeout. A server that
+   * accepts but does not answer is left to the clients' own timeouts.
+   */
+  private void probe() {
+    long deadline = System.nanoTime() + options.timeout.toNanos();
+    IOException last = null;
+    for (String address : options.bootstrapServers.split(",")) {
+      String hostPort = address.strip();
+      String host = Utils.getHost(hostPort);
+      Integer port = Utils.getPort(hostPort);
+      if (host == null || port == null) {
+        throw new IllegalArgumentException("--bootstrap-servers: expected HOST:PORT[,HOST:PORT...], got '"
+            + options.bootstrapServers + "'");
+      }
+      int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, remaining(deadline).toMillis()));
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(host, port), millis);
+        return;
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw new IllegalStateException("cannot connect to Kafka at " + options.bootstrapServers + ": "
+        + (last.getMessage() == null ? last.getClass().getSimpleName() : last.getMessage())
+        + " (is Stormwatch running? try: stormwatch up)", last);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+  }
+
+  private IllegalStateException unreachable(Throwable e) {
+    return new IllegalStateException("Kafka at " + options.bootstrapServers + " did not answer within "
+        + options.timeoutText() + " (is Stormwatch running? try: stormwatch up)", e);
+  }
+
+  private Map<String, Object> clientProps(String clientIdKey, String clientId) {
+    Map<String, Object> props = new TreeMap<>();
+    props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers);
+    props.put(clientIdKey, clientId);
+    int millis = (int) Math.min(Integer.MAX_VALUE, millis());
+    props.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, millis);
+    props.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
+    return props;
+  }
+
+  private long millis() {
+    return options.timeout.toMillis();
+  }
+
+  private static boolean reachedEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends, long deadline) {
+    return ends.entrySet().stream().allMatch(end ->
+        consumer.position(end.getKey(), atLeastOneMilli(remaining(deadline))) >= end.getValue());
+  }
+
+  private static Duration remaining(long deadline) {
+    long nanos = deadline - System.nanoTime();
+    return nanos <= 0 ? Duration.ZERO : Duration.ofNanos(nanos);
+  }
+
+  private static Duration atLeastOneMilli(Duration duration) {
+    return duration.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : duration;
+  }
+}
