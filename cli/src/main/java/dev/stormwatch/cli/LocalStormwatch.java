@@ -19,10 +19,17 @@ import dev.stormwatch.ingest.IngestApp;
 import dev.stormwatch.ingest.IngestConfig;
 import dev.stormwatch.ingest.gateway.Gateway;
 import dev.stormwatch.ingest.gateway.GatewayConfig;
+import dev.stormwatch.notifier.NotifierApp;
+import dev.stormwatch.notifier.NotifierSettings;
+import dev.stormwatch.notifier.channel.PagerInbox;
+import dev.stormwatch.notifier.dispatch.Dispatcher;
+import dev.stormwatch.notifier.dispatch.DispatcherConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -35,8 +42,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything of Stormwatch in this JVM on the embedded default: the devstack (KRaft broker and
- * Schema Registry), Stormwatch's topics, then the apps — ingest, the correlator and the HTTP
- * gateway so far —
+ * Schema Registry), Stormwatch's topics, the demo configuration when its topics are empty
+ * ({@link DemoConfig}), then the apps — ingest, the correlator with its query API, the HTTP gateway,
+ * the notifier, the dispatcher and the pager inbox —
  * sharing one metrics registry, configured by the optional {@link ConfigFile} (the devstack's
  * host and ports come from the command line). Closing stops them in reverse order of start.
  */
@@ -53,9 +61,13 @@ final class LocalStormwatch implements AutoCloseable {
   private final String queryUrl;
   private final Deque<AutoCloseable> started;
   private final Topics topics;
+  private final List<String> demoLoaded;
+  private final PagerInbox inbox;
 
   private LocalStormwatch(DevStack devstack, Gateway gateway, String queryUrl, Deque<AutoCloseable> started,
-                          Topics topics) {
+                          Topics topics, List<String> demoLoaded, PagerInbox inbox) {
+    this.demoLoaded = List.copyOf(demoLoaded);
+    this.inbox = inbox;
     this.devstack = devstack;
     this.gateway = gateway;
     this.queryUrl = queryUrl;
@@ -111,7 +123,26 @@ final class LocalStormwatch implements AutoCloseable {
       if (!correlator.awaitRunning(STARTUP_TIMEOUT)) {
         throw new IllegalStateException("the correlator did not reach RUNNING within " + STARTUP_TIMEOUT);
       }
-      return new LocalStormwatch(devstack, gateway, "http://" + query.applicationServer(), started, topics);
+      List<String> demo = DemoConfig.loadIfEmpty(devstack.bootstrapServers(), devstack.registryUrl(), topics.prefix(),
+          Instant.now());
+      NotifierApp notifier = NotifierApp.start(NotifierSettings.fromTree(file.root().path("notifier")),
+          devstack.bootstrapServers(), Map.of(), registryConfig, topics, meters,
+          config.dataDir().resolve("notifier").toAbsolutePath(), "stormwatch-notifier");
+      started.push(notifier);
+      PagerInbox inbox = PagerInbox.start(devstack.bootstrapServers(), Map.of(), topics.pagerInbox(),
+          PagerInbox.DEFAULT_CAPACITY);
+      started.push(inbox);
+      Dispatcher dispatcher = Dispatcher.start(DispatcherConfig.fromTree(file.root().path("dispatcher")),
+          devstack.bootstrapServers(), Map.of(), registryConfig, topics, meters);
+      started.push(dispatcher);
+      if (!notifier.awaitRunning(STARTUP_TIMEOUT)) {
+        throw new IllegalStateException("the notifier did not reach RUNNING within " + STARTUP_TIMEOUT);
+      }
+      if (!dispatcher.awaitReady(STARTUP_TIMEOUT)) {
+        throw new IllegalStateException("the dispatcher was not ready within " + STARTUP_TIMEOUT);
+      }
+      return new LocalStormwatch(devstack, gateway, "http://" + query.applicationServer(), started, topics, demo,
+          inbox);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       closeAll(started);
@@ -140,6 +171,16 @@ final class LocalStormwatch implements AutoCloseable {
 
   Topics topics() {
     return topics;
+  }
+
+  /** The demo configuration loaded at this start (none when the topics already had content). */
+  List<String> demoLoaded() {
+    return demoLoaded;
+  }
+
+  /** The devstack's pager inbox: what the INBOX channel delivered. */
+  PagerInbox inbox() {
+    return inbox;
   }
 
   /** What runs where, for printing. */

@@ -82,6 +82,9 @@ public final class UpCommand implements Callable<Integer> {
     for (Map.Entry<String, String> address : running.addresses().entrySet()) {
       out.printf("  %-50s %s%n", address.getKey(), address.getValue());
     }
+    for (String loaded : running.demoLoaded()) {
+      out.println("  loaded the " + loaded + " (the topic was empty)");
+    }
     out.println();
     out.println("Try:  curl -s -XPOST -H 'Content-Type: application/json' " + running.gatewayUrl() + "/api/v2/alerts \\");
     out.println("        -d '[{\"labels\":{\"alertname\":\"HighErrorRate\",\"service\":\"checkout\",\"severity\":\"critical\"}}]'");

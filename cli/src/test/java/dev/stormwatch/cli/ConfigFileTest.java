@@ -30,6 +30,11 @@ class ConfigFileTest {
     assertThat(dev.stormwatch.correlator.domain.CorrelatorSettings.fromTree(file.root().path("correlator")))
         .isEqualTo(dev.stormwatch.correlator.domain.CorrelatorSettings.defaults());
 
+    assertThat(dev.stormwatch.notifier.NotifierSettings.fromTree(file.root().path("notifier")))
+        .isEqualTo(dev.stormwatch.notifier.NotifierSettings.defaults());
+    assertThat(dev.stormwatch.notifier.dispatch.DispatcherConfig.fromTree(file.root().path("dispatcher"), name -> null))
+        .isEqualTo(dev.stormwatch.notifier.dispatch.DispatcherConfig.defaults());
+
     Map<String, String> gateway = new HashMap<>(file.gatewaySettings());
     gateway.put("kafka.bootstrap.servers", "127.0.0.1:9092");
     assertThat(GatewayConfig.fromMap(gateway)).isEqualTo(GatewayConfig.builder("127.0.0.1:9092").build());

@@ -37,7 +37,7 @@ import picocli.CommandLine;
  */
 class UpCommandTest {
 
-  private static final Duration DEADLINE = Duration.ofSeconds(90);
+  private static final Duration DEADLINE = RunningUp.DEADLINE;
   private static final String SCHEMA_BODY = "{\"schema\": \"{\\\"type\\\":\\\"string\\\"}\"}";
 
   @TempDir Path dataDir;
@@ -46,7 +46,7 @@ class UpCommandTest {
 
   @Test
   void upStartsBrokerAndRegistryAndARestartKeepsTopicsAndSchemas() throws Exception {
-    try (Running first = Running.up(dataDir)) {
+    try (RunningUp first = RunningUp.start(dataDir)) {
       assertThat(first.output()).contains("Stormwatch is up.", "Kafka bootstrap servers", "Schema Registry",
           first.command.stack.bootstrapServers(), first.command.stack.registryUrl(), "Gateway",
           first.command.stack.gatewayUrl());
@@ -66,7 +66,7 @@ class UpCommandTest {
       assertThat(first.exitCode()).isZero();
     }
 
-    try (Running second = Running.up(dataDir)) {
+    try (RunningUp second = RunningUp.start(dataDir)) {
       try (Admin admin = admin(second)) {
         assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("kept-across-restarts");
       }
@@ -100,7 +100,7 @@ class UpCommandTest {
   }
 
   /** The gateway and ingest run: a Prometheus-style POST comes out of alerts.normalized as an AlertEvent. */
-  private void assertAnAlertPostedToTheGatewayIsNormalized(Running running) throws Exception {
+  private void assertAnAlertPostedToTheGatewayIsNormalized(RunningUp running) throws Exception {
     HttpResponse<String> posted = http.send(HttpRequest.newBuilder(
             URI.create(running.command.stack.gatewayUrl() + "/api/v2/alerts"))
         .header("Content-Type", "application/json")
@@ -175,7 +175,7 @@ class UpCommandTest {
    * changes.raw exists, and a PagerDuty change event POSTed to the gateway goes through ingest to
    * changes.events, where {@code stormwatch changes list} finds it next to one recorded with {@code changes add}.
    */
-  private void assertAChangePostedToTheGatewayIsListed(Running running) throws Exception {
+  private void assertAChangePostedToTheGatewayIsListed(RunningUp running) throws Exception {
     try (Admin admin = admin(running)) {
       assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains("changes.raw", "changes.events");
     }
@@ -224,48 +224,9 @@ class UpCommandTest {
     return err.toString().strip();
   }
 
-  private static Admin admin(Running running) {
+  private static Admin admin(RunningUp running) {
     return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, running.command.stack.bootstrapServers()));
   }
 
   /** One {@code up} run on free ports, in a background thread, as a user would start it. */
-  private static final class Running implements AutoCloseable {
-    final UpCommand command = new UpCommand();
-    final StringWriter out = new StringWriter();
-    final CompletableFuture<Integer> exit;
-
-    private Running(Path dataDir) throws InterruptedException {
-      CommandLine cli = new CommandLine(command);
-      cli.setOut(new PrintWriter(out, true));
-      exit = CompletableFuture.supplyAsync(() -> cli.execute("--data-dir", dataDir.toString(),
-          "--kafka-port", "0", "--controller-port", "0", "--registry-port", "0", "--gateway-port", "0", "--query-port", "0"));
-      boolean started = command.foreground.started.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-      if (!started) {
-        throw new AssertionError("stormwatch up did not start within " + DEADLINE + "; output: " + out
-            + (exit.isDone() ? " exit=" + exit.join() : ""));
-      }
-    }
-
-    static Running up(Path dataDir) throws InterruptedException {
-      return new Running(dataDir);
-    }
-
-    String output() {
-      return out.toString();
-    }
-
-    void stop() {
-      command.foreground.stop();
-    }
-
-    int exitCode() throws Exception {
-      return exit.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-    }
-
-    @Override
-    public void close() throws Exception {
-      stop();
-      exitCode();
-    }
-  }
 }
