@@ -198,7 +198,7 @@ final class LocalStormwatch implements AutoCloseable {
     closeAll(started);
   }
 
-  private static void closeAll(Deque<AutoCloseable> started) {
+  static void closeAll(Deque<AutoCloseable> started) {
     while (!started.isEmpty()) {
       AutoCloseable next = started.pop();
       try {

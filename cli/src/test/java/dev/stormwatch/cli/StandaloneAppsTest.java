@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The gateway and ingest each run as their own "process" (their own command, sharing nothing but
+ * The gateway, ingest and the correlator each run as their own "process" (their own command, sharing nothing but
  * Kafka and the registry), configured by one file plus flags: an alert posted to the gateway
  * comes out of ingest, and ingest's own /metrics and /healthz answer.
  */
@@ -64,6 +64,11 @@ class StandaloneAppsTest {
         "--config", config.toString(), "--port", "0");
     CompletableFuture<Integer> ingestExit = run(ingest, ingest.foreground.started,
         "--config", config.toString(), "--state-dir", dir.resolve("state").toString(), "--metrics-port", "0");
+    CorrelatorCommand correlator = new CorrelatorCommand();
+    CompletableFuture<Integer> correlatorExit = run(correlator, correlator.foreground.started,
+        "--config", config.toString(), "--state-dir", dir.resolve("correlator").toString(), "--metrics-port", "0",
+        "--query-host", "127.0.0.1", "--query-port", "0", "--advertised-host", "127.0.0.1",
+        "--application-id", kafka.uniqueName("correlator"));
     try {
       HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(gateway.gateway.url() + "/api/v2/alerts"))
           .header("Content-Type", "application/json")
@@ -86,10 +91,16 @@ class StandaloneAppsTest {
           .contains("stormwatch_ingest_events_total{source=\"prometheus\"} 1.0"));
       assertThat(http.send(HttpRequest.newBuilder(URI.create(metricsUrl + "/healthz")).build(),
           HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+      // ... and the correlator, alone, made an incident of it that its query API serves
+      String queryUrl = "http://" + correlator.query.applicationServer();
+      Awaitility.await().atMost(DEADLINE).untilAsserted(() -> assertThat(get(queryUrl + "/api/incidents"))
+          .contains("\"services\":[\"storage\"]"));
     } finally {
       gateway.foreground.stop();
       ingest.foreground.stop();
+      correlator.foreground.stop();
     }
+    assertThat(correlatorExit.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isZero();
     assertThat(gatewayExit.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isZero();
     assertThat(ingestExit.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isZero();
   }
