@@ -61,6 +61,12 @@ public final class UpCommand implements Callable<Integer> {
           + " deploy/config/stormwatch.yaml (env STORMWATCH_CONFIG; default: none, every default).")
   Path configFile;
 
+  @Option(names = "--demo",
+      description = "Once up, play a demo storm over the gateway: redis-cart, deployed 5 minutes earlier, fails and"
+          + " its callers alert through Alertmanager, Prometheus, Sentry and logs, with unrelated noise elsewhere;"
+          + " watch it become one incident and one page (console, inbox).")
+  boolean demo;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -88,6 +94,19 @@ public final class UpCommand implements Callable<Integer> {
     out.println();
     out.println("Try:  curl -s -XPOST -H 'Content-Type: application/json' " + running.gatewayUrl() + "/api/v2/alerts \\");
     out.println("        -d '[{\"labels\":{\"alertname\":\"HighErrorRate\",\"service\":\"checkout\",\"severity\":\"critical\"}}]'");
+    if (demo) {
+      out.println();
+      out.println("Demo storm, over the gateway:");
+      try {
+        for (DemoStorm.Sent sent : new DemoStorm(running.gatewayUrl()).play(java.time.Instant.now())) {
+          out.println("  " + sent.what() + (sent.alerts() > 0 ? " — " + sent.alerts() + " alerts" : ""));
+        }
+        out.println("Within a minute (after the correlator's group wait): one incident, root cause redis-cart,"
+            + " one page in the inbox. Watch: " + running.queryUrl() + "/api/incidents?status=OPEN");
+      } catch (java.io.IOException e) {
+        out.println("  the demo storm failed: " + e.getMessage());
+      }
+    }
     out.println("Stop with Ctrl-C.");
     out.flush();
     foreground.run(running);
