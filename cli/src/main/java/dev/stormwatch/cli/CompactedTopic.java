@@ -46,8 +46,8 @@ import org.apache.kafka.common.utils.Utils;
  * A compacted topic of Avro records keyed by string, as the CLI sees it: its current state (read to
  * the end), and writes of records and tombstones with an idempotent {@code acks=all} producer. Every
  * wait is bounded by the configured timeout; failures are {@link IllegalStateException}s with a
- * one-line message naming the cluster or registry. The same client as {@link TopologyTopic}, for any
- * value type ({@code oncall.config} holds {@code OnCallEntry}s). Not thread-safe; close it.
+ * one-line message naming the cluster or registry. {@code topology.services} holds
+ * {@code ServiceNode}s, {@code oncall.config} {@code OnCallEntry}s. Not thread-safe; close it.
  *
  * @param <V> the value type
  */
@@ -139,9 +139,9 @@ final class CompactedTopic<V extends SpecificRecord> implements AutoCloseable {
       List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, atLeastOneMilli(remaining(deadline)));
-      while (!reachedEnd(consumer, ends, deadline)) {
-        Duration left = remaining(deadline);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, KafkaCalls.atLeastOneMilli(KafkaCalls.remaining(deadline)));
+      while (!KafkaCalls.reachedEnd(consumer, ends, deadline)) {
+        Duration left = KafkaCalls.remaining(deadline);
         if (left.isZero()) {
           throw new IllegalStateException("could not read " + topic + " to its end within " + options.timeoutText()
               + " (Kafka at " + options.bootstrapServers + ")");
@@ -195,7 +195,7 @@ final class CompactedTopic<V extends SpecificRecord> implements AutoCloseable {
     } catch (KafkaException e) {
       // serialization: the Schema Registry refused or did not answer; its own message says which
       throw new IllegalStateException("could not write to " + topic + ": Schema Registry at " + options.registryUrl
-          + ": " + rootMessage(e), e);
+          + ": " + KafkaCalls.rootMessage(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing to " + topic, e);
@@ -226,73 +226,19 @@ final class CompactedTopic<V extends SpecificRecord> implements AutoCloseable {
     }
   }
 
-  /**
-   * Fails at once, with the reason, when no bootstrap server accepts a TCP connection (nothing is
-   * listening), instead of letting the Kafka clients retry until the timeout. A server that
-   * accepts but does not answer is left to the clients' own timeouts.
-   */
   private void probe() {
-    long deadline = System.nanoTime() + options.timeout.toNanos();
-    IOException last = null;
-    for (String address : options.bootstrapServers.split(",")) {
-      String hostPort = address.strip();
-      String host = Utils.getHost(hostPort);
-      Integer port = Utils.getPort(hostPort);
-      if (host == null || port == null) {
-        throw new IllegalArgumentException("--bootstrap-servers: expected HOST:PORT[,HOST:PORT...], got '"
-            + options.bootstrapServers + "'");
-      }
-      int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, remaining(deadline).toMillis()));
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress(host, port), millis);
-        return;
-      } catch (IOException e) {
-        last = e;
-      }
-    }
-    throw new IllegalStateException("cannot connect to Kafka at " + options.bootstrapServers + ": "
-        + (last.getMessage() == null ? last.getClass().getSimpleName() : last.getMessage())
-        + " (is Stormwatch running? try: stormwatch up)", last);
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    KafkaCalls.probe(options);
   }
 
   private IllegalStateException unreachable(Throwable e) {
-    return new IllegalStateException("Kafka at " + options.bootstrapServers + " did not answer within "
-        + options.timeoutText() + " (is Stormwatch running? try: stormwatch up)", e);
+    return KafkaCalls.unreachable(options, e);
   }
 
   private Map<String, Object> clientProps(String clientIdKey, String clientId) {
-    Map<String, Object> props = new TreeMap<>();
-    props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers);
-    props.put(clientIdKey, clientId);
-    int millis = (int) Math.min(Integer.MAX_VALUE, millis());
-    props.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, millis);
-    props.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
-    return props;
+    return KafkaCalls.clientProps(options, clientIdKey, clientId);
   }
 
   private long millis() {
     return options.timeout.toMillis();
-  }
-
-  private static boolean reachedEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends, long deadline) {
-    return ends.entrySet().stream().allMatch(end ->
-        consumer.position(end.getKey(), atLeastOneMilli(remaining(deadline))) >= end.getValue());
-  }
-
-  private static Duration remaining(long deadline) {
-    long nanos = deadline - System.nanoTime();
-    return nanos <= 0 ? Duration.ZERO : Duration.ofNanos(nanos);
-  }
-
-  private static Duration atLeastOneMilli(Duration duration) {
-    return duration.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : duration;
   }
 }

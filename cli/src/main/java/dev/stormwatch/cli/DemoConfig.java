@@ -42,12 +42,12 @@ final class DemoConfig {
     kafka.topicPrefix = topicPrefix;
     kafka.timeout = Duration.ofSeconds(30);
     List<String> loaded = new java.util.ArrayList<>();
-    try (TopologyTopic topology = new TopologyTopic(kafka)) {
+    try (CompactedTopic<ServiceNode> topology = TopologyCommand.topic(kafka)) {
       topology.ensureExists();
       if (topology.readAll().isEmpty()) {
         TopologyDocument doc = TopologyDocuments.parse(TOPOLOGY, resource(TOPOLOGY), null, now);
         List<ServiceNode> services = doc.services();
-        topology.write(services, List.of());
+        topology.write(TopologyCommand.byName(services), List.of());
         loaded.add("demo topology '" + doc.name() + "' (" + services.size() + " services)");
       }
     }

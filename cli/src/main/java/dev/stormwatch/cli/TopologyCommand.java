@@ -123,7 +123,7 @@ public final class TopologyCommand implements Runnable {
         out.flush();
         return 0;
       }
-      try (TopologyTopic target = new TopologyTopic(kafka)) {
+      try (CompactedTopic<ServiceNode> target = TopologyCommand.topic(kafka)) {
         target.ensureExists();
         Map<String, ServiceNode> current = target.readAll();
         Set<String> names = new TreeSet<>(doc.serviceNames());
@@ -140,7 +140,7 @@ public final class TopologyCommand implements Runnable {
           }
         }
         err.flush();
-        target.write(doc.services(), removals);
+        target.write(byName(doc.services()), removals);
         out.println("loaded " + summary(doc) + " into " + topic + "; removed " + removals.size()
             + (removals.isEmpty() ? "" : " (" + String.join(", ", removals) + ")"));
         out.flush();
@@ -184,7 +184,7 @@ public final class TopologyCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       Collection<ServiceNode> services;
-      try (TopologyTopic source = new TopologyTopic(kafka)) {
+      try (CompactedTopic<ServiceNode> source = TopologyCommand.topic(kafka)) {
         services = source.readAll().values();
       }
       if (json) {
@@ -260,5 +260,17 @@ public final class TopologyCommand implements Runnable {
       return count + " " + noun;
     }
     return count + " " + (noun.endsWith("y") ? noun.substring(0, noun.length() - 1) + "ies" : noun + "s");
+  }
+
+  /** The compacted {@code topology.services} under the options' prefix. */
+  static CompactedTopic<ServiceNode> topic(KafkaOptions kafka) {
+    return new CompactedTopic<>(kafka, kafka.topics().topology(), ServiceNode.class);
+  }
+
+  /** The services keyed by name, as {@code topology.services} keys them. */
+  static java.util.Map<String, ServiceNode> byName(java.util.Collection<ServiceNode> services) {
+    java.util.Map<String, ServiceNode> byName = new java.util.LinkedHashMap<>();
+    services.forEach(s -> byName.put(s.getName(), s));
+    return byName;
   }
 }
