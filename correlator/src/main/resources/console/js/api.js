@@ -35,6 +35,23 @@ export function setToken(value) {
   }
 }
 
+/** The one line of an error body: the API's text line, or the title/message of a JSON error. */
+function errorText(text) {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    try {
+      const o = JSON.parse(trimmed);
+      const said = o.title || o.message || o.error || o.detail;
+      if (typeof said === 'string' && said.trim() !== '') {
+        return said.trim().split('\n')[0];
+      }
+    } catch (e) {
+      // not JSON after all: the first line below
+    }
+  }
+  return (trimmed.split('\n').find((l) => l.trim() !== '') || '').trim();
+}
+
 /**
  * One request. Resolves with the parsed JSON body (or the text when it is not JSON); rejects with an
  * ApiError carrying the status and the first line of the body.
@@ -61,7 +78,7 @@ export async function request(method, path, body) {
   }
   const text = await res.text();
   if (!res.ok) {
-    const line = (text.split('\n').find((l) => l.trim() !== '') || res.statusText || 'error').trim();
+    const line = errorText(text) || res.statusText || 'error';
     const retry = Number.parseInt(res.headers.get('Retry-After') || '', 10);
     throw new ApiError(res.status, line, Number.isFinite(retry) ? retry : undefined);
   }
