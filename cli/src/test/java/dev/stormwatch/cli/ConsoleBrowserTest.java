@@ -248,12 +248,11 @@ class ConsoleBrowserTest {
   private record Browser(Path chromium, Path chromedriver) {
 
     static Browser find() {
-      Optional<Path> chromium = executable("STORMWATCH_CHROMIUM", "chromium", "chromium-browser");
-      Optional<Path> driver = executable("STORMWATCH_CHROMEDRIVER", "chromedriver");
+      List<String> missing = new ArrayList<>();
+      Optional<Path> chromium = executable("STORMWATCH_CHROMIUM", missing, "chromium", "chromium-browser");
+      Optional<Path> driver = executable("STORMWATCH_CHROMEDRIVER", missing, "chromedriver");
       if (chromium.isEmpty() || driver.isEmpty()) {
-        String missing = (chromium.isEmpty() ? "chromium" : "") + (chromium.isEmpty() && driver.isEmpty() ? " and " : "")
-            + (driver.isEmpty() ? "chromedriver" : "");
-        String reason = "no " + missing + " on PATH: install Debian's chromium and chromium-driver"
+        String reason = String.join("; ", missing) + ": install Debian's chromium and chromium-driver"
             + " (apt-get install chromium chromium-driver), as .ci/run does";
         if (required()) {
           fail(reason + " (a browser is required here: STORMWATCH_BROWSER_REQUIRED)");
@@ -280,18 +279,27 @@ class ConsoleBrowserTest {
           || env != null && (env.equalsIgnoreCase("true") || env.equals("1"));
     }
 
-    private static Optional<Path> executable(String variable, String... names) {
+    /** The executable the variable names, else the first of names on PATH; else a reason in missing. */
+    private static Optional<Path> executable(String variable, List<String> missing, String... names) {
       String override = System.getenv(variable);
       if (override != null && !override.isBlank()) {
         Path p = Path.of(override);
-        return Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
+        if (!Files.isExecutable(p)) {
+          missing.add(variable + "=" + override + " is not executable");
+          return Optional.empty();
+        }
+        return Optional.of(p);
       }
       String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-      return Stream.of(path.split(File.pathSeparator))
+      Optional<Path> found = Stream.of(path.split(File.pathSeparator))
           .filter(dir -> !dir.isBlank())
           .flatMap(dir -> Stream.of(names).map(name -> Path.of(dir, name)))
           .filter(Files::isExecutable)
           .findFirst();
+      if (found.isEmpty()) {
+        missing.add("no " + String.join(" or ", names) + " on PATH");
+      }
+      return found;
     }
   }
 }
