@@ -26,6 +26,7 @@ import dev.stormwatch.notifier.dispatch.Dispatcher;
 import dev.stormwatch.notifier.dispatch.DispatcherConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +35,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -43,8 +45,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything of Stormwatch in this JVM on the embedded default: the devstack (KRaft broker and
  * Schema Registry), Stormwatch's topics, the demo configuration when its topics are empty
- * ({@link DemoConfig}), then the apps — ingest, the correlator with its query API, the HTTP gateway,
- * the notifier, the dispatcher and the pager inbox —
+ * ({@link DemoConfig}), then the apps — ingest, the correlator with its query API and web console,
+ * the HTTP gateway, the notifier, the dispatcher and the pager inbox —
  * sharing one metrics registry, configured by the optional {@link ConfigFile} (the devstack's
  * host and ports come from the command line). Closing stops them in reverse order of start.
  */
@@ -75,7 +77,12 @@ final class LocalStormwatch implements AutoCloseable {
     this.topics = topics;
   }
 
-  static LocalStormwatch start(DevStackConfig config, int gatewayPort, int queryPort, ConfigFile file) {
+  /**
+   * Starts everything; {@code notifierUrl}, when present, is where the web console asks who was
+   * paged (the notifier API's base URL).
+   */
+  static LocalStormwatch start(DevStackConfig config, int gatewayPort, int queryPort, ConfigFile file,
+                               Optional<URI> notifierUrl) {
     Deque<AutoCloseable> started = new ArrayDeque<>();
     try {
       DevStack devstack = DevStack.start(config);
@@ -100,8 +107,9 @@ final class LocalStormwatch implements AutoCloseable {
           SpecificAvroSerde.of(IncidentCommand.class, queryRegistry, AvroSerdeConfig.defaults(), false).serializer(),
           Duration.ofSeconds(10));
       started.push(commands);
-      QueryServer query = QueryServer.start(QueryServerConfig.defaults().withAddress(config.host(), queryPort,
-          config.host()), meters, commands, Clock.systemUTC());
+      QueryServerConfig queryConfig = QueryServerConfig.defaults().withAddress(config.host(), queryPort, config.host());
+      QueryServer query = QueryServer.start(notifierUrl.map(queryConfig::withNotifierUrl).orElse(queryConfig), meters,
+          commands, Clock.systemUTC());
       started.push(query);
       CorrelatorApp correlator = CorrelatorApp.start(CorrelatorSettings.fromTree(file.root().path("correlator")),
           Duration.ofSeconds(1), devstack.bootstrapServers(),
@@ -187,6 +195,7 @@ final class LocalStormwatch implements AutoCloseable {
   Map<String, String> addresses() {
     Map<String, String> addresses = new LinkedHashMap<>();
     addresses.put("Gateway (Prometheus, Alertmanager, Sentry, logs, changes)", gateway.url());
+    addresses.put("Web console", queryUrl + "/");
     addresses.put("Query API (incidents; OpenAPI at /api/openapi.yaml)", queryUrl + "/api/incidents");
     addresses.put("Metrics", gateway.url() + "/metrics");
     addresses.putAll(devstack.addresses());

@@ -2,8 +2,10 @@ package dev.stormwatch.cli;
 
 import dev.stormwatch.devstack.DevStackConfig;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +20,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
         "Start Stormwatch on the embedded default: a real KRaft Kafka broker, the embedded Schema Registry,",
-        "the HTTP gateway and the ingest app, with data kept under the data dir. Runs until Ctrl-C or SIGTERM."},
+        "the HTTP gateway, the ingest app and the correlator with its query API and web console, with data",
+        "kept under the data dir. Runs until Ctrl-C or SIGTERM."},
     footer = {
         "",
         "Examples:",
@@ -56,6 +59,12 @@ public final class UpCommand implements Callable<Integer> {
       description = "Correlator query API port; 0 picks a free one (env STORMWATCH_QUERY_PORT; default: ${DEFAULT-VALUE}).")
   int queryPort;
 
+  @Option(names = "--notifier-url", paramLabel = "URL", defaultValue = "${env:STORMWATCH_NOTIFIER_URL}",
+      description = "The notifier API's base URL, where the web console asks who was paged, e.g."
+          + " http://127.0.0.1:8090 (env STORMWATCH_NOTIFIER_URL; default: none, the console says"
+          + " \"notifier not configured\").")
+  URI notifierUrl;
+
   @Option(names = "--config", paramLabel = "FILE", defaultValue = "${env:STORMWATCH_CONFIG}",
       description = "Configuration file (YAML): gateway, ingest, normalize and logs sections; see"
           + " deploy/config/stormwatch.yaml (env STORMWATCH_CONFIG; default: none, every default).")
@@ -81,7 +90,8 @@ public final class UpCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println("Starting Stormwatch (data dir " + dataDir.toAbsolutePath().normalize() + ") ...");
     out.flush();
-    LocalStormwatch running = LocalStormwatch.start(config, gatewayPort, queryPort, file);
+    LocalStormwatch running = LocalStormwatch.start(config, gatewayPort, queryPort, file,
+        Optional.ofNullable(notifierUrl));
     stack = running;
     out.println();
     out.println("Stormwatch is up.");

@@ -18,7 +18,7 @@ final class QueryMetrics {
 
   /** The API's endpoints, as metric labels. */
   enum Endpoint {
-    LIST_INCIDENTS, GET_INCIDENT, GET_ALERT, GET_SERVICE, COMMAND, OPENAPI;
+    LIST_INCIDENTS, GET_INCIDENT, GET_ALERT, GET_SERVICE, COMMAND, OPENAPI, TOPOLOGY, NOTIFIER_PAGES, CONSOLE;
 
     String label() {
       return name().toLowerCase(Locale.ROOT);

@@ -72,6 +72,10 @@ import org.slf4j.LoggerFactory;
  *       their alerts on it</td></tr>
  *   <tr><td>{@code POST /api/incidents/{id}/ack|resolve}</td><td>writes an {@link IncidentCommand};
  *       202 with its id</td></tr>
+ *   <tr><td>{@code GET /api/topology}</td><td>the service graph, from the local copy of the global
+ *       store ({@link TopologyApi})</td></tr>
+ *   <tr><td>{@code GET /}, {@code /console/*}, {@code GET /api/notifier/pages}</td><td>the web console
+ *       and its relay to the notifier ({@link ConsoleRoutes})</td></tr>
  * </table>
  *
  * <p>Errors are one line of text: 400 bad parameters or malformed id, 401 missing or wrong bearer
@@ -101,6 +105,8 @@ public final class QueryServer implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient peers;
   private final byte[] openApi;
+  private final TopologyApi topology;
+  private final ConsoleRoutes console;
   private final AtomicReference<KafkaStreams> streams = new AtomicReference<>();
   private final Javalin http;
   private volatile HostInfo self;
@@ -113,6 +119,8 @@ public final class QueryServer implements AutoCloseable {
     this.peers = HttpClient.newBuilder().connectTimeout(config.peerTimeout()).version(HttpClient.Version.HTTP_1_1)
         .build();
     this.openApi = resource("/openapi/correlator-query.yaml");
+    this.topology = new TopologyApi(config.topologyStore());
+    this.console = new ConsoleRoutes(config.notifierUrl(), config.peerTimeout(), peers, metrics);
     this.http = Javalin.create(this::configure);
   }
 
@@ -174,6 +182,8 @@ public final class QueryServer implements AutoCloseable {
         ctx -> timed(ctx, Endpoint.COMMAND, () -> command(ctx, CommandKind.RESOLVE)));
     r.get("/api/alerts/{fingerprint}", ctx -> timed(ctx, Endpoint.GET_ALERT, () -> getAlert(ctx)));
     r.get("/api/services/{name}", ctx -> timed(ctx, Endpoint.GET_SERVICE, () -> getService(ctx)));
+    r.get("/api/topology", ctx -> timed(ctx, Endpoint.TOPOLOGY, () -> getTopology(ctx)));
+    console.register(r);
     r.get("/api/openapi.yaml", ctx -> timed(ctx, Endpoint.OPENAPI,
         () -> ctx.status(200).contentType("application/yaml").result(openApi)));
     r.exception(Exception.class, (e, ctx) -> {
@@ -229,9 +239,19 @@ public final class QueryServer implements AutoCloseable {
     }
     ObjectNode body = json.createObjectNode();
     body.put("service", name);
+    body.setAll(topology.describe(runningStreams(), name));
     body.set("openIncidents", json.createArrayNode().addAll(open));
     body.set("alerts", alerts);
     ok(ctx, body);
+  }
+
+  private void getTopology(Context ctx) {
+    TopologyApi.Limit limit = TopologyApi.parseLimit(ctx.queryParam("limit"));
+    if (limit.error() != null) {
+      badRequest(ctx, limit.error());
+      return;
+    }
+    ok(ctx, topology.graph(runningStreams(), limit.value()));
   }
 
   private void getIncident(Context ctx) {

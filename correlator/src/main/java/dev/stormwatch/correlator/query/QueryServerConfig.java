@@ -1,5 +1,6 @@
 package dev.stormwatch.correlator.query;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,10 +19,14 @@ import java.util.Optional;
  * @param incidentsStore  the incidents store ({@value #INCIDENTS_STORE})
  * @param alertsStore     the per-fingerprint alert store ({@value #ALERTS_STORE})
  * @param membersStore    an incident's member alerts, keyed {@code <incident id>|<fingerprint>} ({@value #MEMBERS_STORE})
+ * @param topologyStore   the global service graph store, name → {@code ServiceNode} ({@value #TOPOLOGY_STORE})
+ * @param notifierUrl     the notifier API's base URL (e.g. {@code http://localhost:8090}), which the web console
+ *                        asks "who was paged" through {@code GET /api/notifier/pages}; empty: not configured
  */
 public record QueryServerConfig(String host, int port, String advertisedHost, Duration peerTimeout,
                                 Duration retryAfter, Duration commandTimeout, Optional<String> bearerToken,
-                                String incidentsStore, String alertsStore, String membersStore) {
+                                String incidentsStore, String alertsStore, String membersStore,
+                                String topologyStore, Optional<URI> notifierUrl) {
 
   /** The correlator topology's incident store. */
   public static final String INCIDENTS_STORE = "correlator-incidents";
@@ -29,6 +34,8 @@ public record QueryServerConfig(String host, int port, String advertisedHost, Du
   public static final String ALERTS_STORE = "correlator-alerts";
   /** The correlator topology's store of incident members. */
   public static final String MEMBERS_STORE = "correlator-incident-alerts";
+  /** The correlator topology's global store of the service graph. */
+  public static final String TOPOLOGY_STORE = "correlator-topology";
 
   public QueryServerConfig {
     Objects.requireNonNull(host, "host");
@@ -37,6 +44,8 @@ public record QueryServerConfig(String host, int port, String advertisedHost, Du
     Objects.requireNonNull(incidentsStore, "incidentsStore");
     Objects.requireNonNull(alertsStore, "alertsStore");
     Objects.requireNonNull(membersStore, "membersStore");
+    Objects.requireNonNull(topologyStore, "topologyStore");
+    Objects.requireNonNull(notifierUrl, "notifierUrl");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, was " + port);
     }
@@ -48,26 +57,43 @@ public record QueryServerConfig(String host, int port, String advertisedHost, Du
     if (bearerToken.isPresent() && bearerToken.get().isBlank()) {
       throw new IllegalArgumentException("bearer token must not be blank");
     }
+    notifierUrl.ifPresent(QueryServerConfig::checkNotifierUrl);
   }
 
   /** The defaults: {@code 0.0.0.0:8080}, advertised as {@code localhost}, no auth. */
   public static QueryServerConfig defaults() {
     return new QueryServerConfig("0.0.0.0", 8080, "localhost", Duration.ofSeconds(2), Duration.ofSeconds(1),
-        Duration.ofSeconds(5), Optional.empty(), INCIDENTS_STORE, ALERTS_STORE, MEMBERS_STORE);
+        Duration.ofSeconds(5), Optional.empty(), INCIDENTS_STORE, ALERTS_STORE, MEMBERS_STORE, TOPOLOGY_STORE,
+        Optional.empty());
   }
 
   public QueryServerConfig withAddress(String bindHost, int bindPort, String advertised) {
     return new QueryServerConfig(bindHost, bindPort, advertised, peerTimeout, retryAfter, commandTimeout,
-        bearerToken, incidentsStore, alertsStore, membersStore);
+        bearerToken, incidentsStore, alertsStore, membersStore, topologyStore, notifierUrl);
   }
 
   public QueryServerConfig withBearerToken(String token) {
     return new QueryServerConfig(host, port, advertisedHost, peerTimeout, retryAfter, commandTimeout,
-        Optional.of(token), incidentsStore, alertsStore, membersStore);
+        Optional.of(token), incidentsStore, alertsStore, membersStore, topologyStore, notifierUrl);
   }
 
   public QueryServerConfig withStores(String incidents, String alerts, String members) {
     return new QueryServerConfig(host, port, advertisedHost, peerTimeout, retryAfter, commandTimeout,
-        bearerToken, incidents, alerts, members);
+        bearerToken, incidents, alerts, members, topologyStore, notifierUrl);
+  }
+
+  /** With the notifier API at {@code url} ({@code http} or {@code https}, no query), for the console's pages. */
+  public QueryServerConfig withNotifierUrl(URI url) {
+    return new QueryServerConfig(host, port, advertisedHost, peerTimeout, retryAfter, commandTimeout,
+        bearerToken, incidentsStore, alertsStore, membersStore, topologyStore, Optional.of(url));
+  }
+
+  private static void checkNotifierUrl(URI url) {
+    String scheme = url.getScheme();
+    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+        || url.getHost() == null || url.getRawQuery() != null || url.getRawFragment() != null) {
+      throw new IllegalArgumentException("notifier URL must be http(s)://host[:port][/path] without query, was "
+          + url);
+    }
   }
 }
