@@ -250,8 +250,8 @@ public final class AckLinks {
       return new Rejected(Why.MALFORMED, "this link has a format this Stormwatch does not know");
     }
     if (!now.isBefore(claim.expiresAt())) {
-      return new Rejected(Why.EXPIRED, "this link expired at " + claim.expiresAt()
-          + "; " + claim.action().verb().toLowerCase(Locale.ROOT) + " the incident from the pager, the console or the API");
+      return new Rejected(Why.EXPIRED, "this link expired at " + claim.expiresAt() + "; "
+          + claim.action().verb().toLowerCase(Locale.ROOT) + " the incident from the pager, the console or the API");
     }
     return new Valid(claim);
   }

@@ -38,6 +38,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -299,6 +300,14 @@ public final class NotifierServer implements AutoCloseable {
       } else {
         error(ctx, 503, e.getMessage());
       }
+    } catch (RuntimeException e) {
+      log.error("Unexpected error serving {} {}", ctx.method(), ctx.path(), e);
+      String line = "internal error: " + e.getClass().getSimpleName();
+      if (html) {
+        htmlPage(ctx, 500, LinkPages.line("Something went wrong", line));
+      } else {
+        error(ctx, 500, line);
+      }
     } finally {
       metrics.request(endpoint, ctx.statusCode(), Duration.ofNanos(System.nanoTime() - start));
     }
@@ -348,7 +357,7 @@ public final class NotifierServer implements AutoCloseable {
     Optional<String> calendar;
     try {
       calendar = OnCall.icalendar(oncall, schedule, from, to, now);
-    } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
+    } catch (IllegalArgumentException | ArithmeticException | DateTimeException e) {
       throw new BadRequest(e.getMessage());
     }
     if (calendar.isEmpty()) {

@@ -154,7 +154,7 @@ public record NotifierServerConfig(String host, int port, Optional<Secret> beare
         retryAfter, commandTimeout, pagesCapacity, pagesLookback, workloadPeople);
   }
 
-  /** This configuration with ack/resolve links under {@code url}, signed with {@code secret}, working for {@code ttl}. */
+  /** This configuration with ack/resolve links under {@code url}, signed with {@code secret}, valid for {@code ttl}. */
   public NotifierServerConfig withLinks(URI url, String secret, Duration ttl) {
     return new NotifierServerConfig(host, port, bearerToken, Optional.of(url), Optional.of(new Secret(secret)), ttl,
         retryAfter, commandTimeout, pagesCapacity, pagesLookback, workloadPeople);

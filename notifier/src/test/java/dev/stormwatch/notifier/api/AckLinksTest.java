@@ -171,6 +171,7 @@ class AckLinksTest {
 
   @Provide
   Arbitrary<Character> base64url() {
-    return Arbitraries.chars().with("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ ".toCharArray());
+    return Arbitraries.chars()
+        .with("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ ".toCharArray());
   }
 }

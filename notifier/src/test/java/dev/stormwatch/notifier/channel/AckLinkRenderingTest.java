@@ -94,7 +94,8 @@ class AckLinkRenderingTest {
     ObjectNode og = OpsgenieChannel.createAlert(page);
     assertThat(og.get("details").get("link:acknowledge").asText()).isEqualTo(ack);
     assertThat(og.get("details").get("link:resolve").asText()).isEqualTo(resolve);
-    assertThat(og.get("details").get("link:incident").asText()).isEqualTo("https://stormwatch.example/incidents/inc-42");
+    assertThat(og.get("details").get("link:incident").asText())
+        .isEqualTo("https://stormwatch.example/incidents/inc-42");
     assertThat(og.get("details").get("link:runbook").asText()).isEqualTo("https://runbooks.example/checkout");
 
     // webhook and pager inbox: the page document's links
