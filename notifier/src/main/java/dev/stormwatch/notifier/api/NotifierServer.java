@@ -334,7 +334,7 @@ public final class NotifierServer implements AutoCloseable {
         return;
       }
       ok(ctx, OnCallJson.team(oncall, found.get(), at));
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | ArithmeticException | DateTimeException e) {
       throw new BadRequest(e.getMessage());
     }
   }

@@ -118,6 +118,8 @@ class NotifierServerOnCallTest {
       assertThat(Http.error(badAt)).startsWith("at must be an ISO-8601 instant");
       assertThat(badAt.body().strip()).doesNotContain("\n");
       assertThat(Http.get(api, "/api/oncall?at=1969-12-31T23:59:59Z").statusCode()).isEqualTo(400);
+      HttpResponse<String> farFuture = Http.get(api, "/api/oncall?at=9998-12-31T23:00:00Z");
+      assertThat(farFuture.statusCode()).as(farFuture.body()).isEqualTo(200);
       assertThat(Http.error(Http.get(api, "/api/oncall?taem=platform"))).startsWith("unknown parameter 'taem'");
       HttpResponse<String> unknown = Http.get(api, "/api/oncall?team=payments");
       assertThat(unknown.statusCode()).isEqualTo(404);
