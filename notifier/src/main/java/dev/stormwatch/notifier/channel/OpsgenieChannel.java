@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stormwatch.avro.ChannelType;
+import dev.stormwatch.avro.Link;
+import dev.stormwatch.avro.LinkKind;
 import dev.stormwatch.avro.PageAction;
 import dev.stormwatch.avro.PageRequest;
 import dev.stormwatch.avro.Severity;
@@ -119,7 +121,13 @@ public final class OpsgenieChannel implements Channel {
     if (page.getPolicy() != null) {
       details.put("policy", page.getPolicy());
     }
-    page.getLinks().forEach(link -> details.put("link:" + PageJson.lower(link.getKind().name()), link.getUrl()));
+    for (Link link : page.getLinks()) {
+      String key = "link:" + linkName(link);
+      for (int n = 2; details.has(key); n++) {
+        key = "link:" + linkName(link) + "-" + n;
+      }
+      details.put(key, link.getUrl());
+    }
     if (page.getRootCause() != null) {
       root.put("entity", page.getRootCause());
     }
@@ -127,6 +135,22 @@ public final class OpsgenieChannel implements Channel {
     root.put("priority", priority(page.getSeverity()));
     root.put("note", "Paged by Stormwatch (escalation level " + (page.getLevel() + 1) + ")");
     return root;
+  }
+
+  /**
+   * A link's name in {@code details}: its kind ({@code incident}, {@code runbook}...), or, for kind
+   * OTHER with a title, the title as a slug ({@code acknowledge}, {@code resolve}), so several links
+   * never overwrite each other (a repeated name gets {@code -2}, {@code -3}...).
+   */
+  static String linkName(Link link) {
+    if (link.getKind() == LinkKind.OTHER && link.getTitle() != null) {
+      String slug = link.getTitle().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
+          .replaceAll("^-+|-+$", "");
+      if (!slug.isEmpty()) {
+        return slug.length() <= 60 ? slug : slug.substring(0, 60);
+      }
+    }
+    return PageJson.lower(link.getKind().name());
   }
 
   /** The acknowledge/close body. */

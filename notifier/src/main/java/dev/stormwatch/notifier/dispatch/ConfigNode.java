@@ -17,11 +17,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A strict view of one mapping in the dispatcher's configuration: unknown keys are errors,
- * every message names the full key ({@code dispatcher.retry.deadline}), and every string may
- * reference environment variables as {@code ${NAME}} or {@code ${NAME:-default}}.
+ * A strict view of one mapping in the notifier's configuration (the dispatcher's and the notifier
+ * API's sections): unknown keys are errors, every message names the full key
+ * ({@code dispatcher.retry.deadline}), and every string may reference environment variables as
+ * {@code ${NAME}} or {@code ${NAME:-default}}.
  */
-final class ConfigNode {
+public final class ConfigNode {
 
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
 
@@ -35,22 +36,22 @@ final class ConfigNode {
     this.env = env;
   }
 
-  static ConfigNode root(JsonNode node, String path, Function<String, String> env) {
+  public static ConfigNode root(JsonNode node, String path, Function<String, String> env) {
     ConfigNode root = new ConfigNode(node, path, env);
     root.requireMappingOrAbsent();
     return root;
   }
 
-  boolean absent() {
+  public boolean absent() {
     return node.isMissingNode() || node.isNull();
   }
 
-  String path() {
+  public String path() {
     return path;
   }
 
   /** Fails on a key outside {@code known}. */
-  ConfigNode allow(Set<String> known) {
+  public ConfigNode allow(Set<String> known) {
     if (absent()) {
       return this;
     }
@@ -63,14 +64,14 @@ final class ConfigNode {
     return this;
   }
 
-  ConfigNode child(String key) {
+  public ConfigNode child(String key) {
     ConfigNode child = new ConfigNode(node.path(key), key(key), env);
     child.requireMappingOrAbsent();
     return child;
   }
 
   /** The entries of a mapping of mappings (e.g. webhooks by name), in file order. */
-  Map<String, ConfigNode> children() {
+  public Map<String, ConfigNode> children() {
     Map<String, ConfigNode> out = new LinkedHashMap<>();
     if (!absent()) {
       node.properties().forEach(e -> {
@@ -85,7 +86,7 @@ final class ConfigNode {
   }
 
   /** The entries of a mapping of strings (e.g. routing keys by name), expanded. */
-  Map<String, String> strings() {
+  public Map<String, String> strings() {
     Map<String, String> out = new LinkedHashMap<>();
     if (!absent()) {
       node.properties().forEach(e -> {
@@ -98,12 +99,12 @@ final class ConfigNode {
     return out;
   }
 
-  boolean has(String key) {
+  public boolean has(String key) {
     JsonNode v = node.path(key);
     return !v.isMissingNode() && !v.isNull();
   }
 
-  String string(String key, String fallback) {
+  public String string(String key, String fallback) {
     JsonNode v = node.path(key);
     if (v.isMissingNode() || v.isNull()) {
       return fallback;
@@ -114,7 +115,7 @@ final class ConfigNode {
     return expand(key(key), v.asText());
   }
 
-  String requiredString(String key) {
+  public String requiredString(String key) {
     String value = string(key, null);
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(key(key) + ": required");
@@ -122,7 +123,7 @@ final class ConfigNode {
     return value;
   }
 
-  Secret secret(String key) {
+  public Secret secret(String key) {
     String value = string(key, null);
     if (value == null) {
       return null;
@@ -133,7 +134,7 @@ final class ConfigNode {
     return new Secret(value);
   }
 
-  int integer(String key, int fallback) {
+  public int integer(String key, int fallback) {
     JsonNode v = node.path(key);
     if (v.isMissingNode() || v.isNull()) {
       return fallback;
@@ -151,7 +152,7 @@ final class ConfigNode {
     return v.intValue();
   }
 
-  boolean bool(String key, boolean fallback) {
+  public boolean bool(String key, boolean fallback) {
     JsonNode v = node.path(key);
     if (v.isMissingNode() || v.isNull()) {
       return fallback;
@@ -169,7 +170,7 @@ final class ConfigNode {
     throw new IllegalArgumentException(key(key) + ": must be true or false, was " + v);
   }
 
-  Duration duration(String key, Duration fallback) {
+  public Duration duration(String key, Duration fallback) {
     JsonNode v = node.path(key);
     if (v.isMissingNode() || v.isNull()) {
       return fallback;
@@ -184,7 +185,7 @@ final class ConfigNode {
     }
   }
 
-  URI url(String key, URI fallback) {
+  public URI url(String key, URI fallback) {
     String value = string(key, null);
     if (value == null) {
       return fallback;
@@ -192,7 +193,7 @@ final class ConfigNode {
     return parseUrl(key(key), value);
   }
 
-  static URI parseUrl(String key, String value) {
+  public static URI parseUrl(String key, String value) {
     try {
       URI uri = new URI(value.strip());
       String scheme = uri.getScheme();
@@ -207,7 +208,7 @@ final class ConfigNode {
     }
   }
 
-  String key(String key) {
+  public String key(String key) {
     return path + "." + key;
   }
 

@@ -113,6 +113,7 @@ public final class Dispatcher implements AutoCloseable {
   private final DeliveryPipeline pipeline;
   private final Recovery recovery;
   private final Channels channels;
+  private final PageDecorator decorator;
   private final Thread thread;
   private final Map<TopicPartition, PartitionOffsets> partitions = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Instant> registryRetryAt = new HashMap<>();
@@ -123,8 +124,10 @@ public final class Dispatcher implements AutoCloseable {
   private Instant nextCommit;
 
   private Dispatcher(DispatcherConfig config, String bootstrapServers, Map<String, ?> clientOverrides,
-                     SchemaRegistryConfig registryConfig, Topics topics, MeterRegistry meters, Clock clock) {
+                     SchemaRegistryConfig registryConfig, Topics topics, MeterRegistry meters, Clock clock,
+                     PageDecorator decorator) {
     this.config = config;
+    this.decorator = decorator;
     this.topics = topics;
     this.clock = clock;
     this.registry = new RestSchemaRegistryClient(registryConfig);
@@ -166,15 +169,42 @@ public final class Dispatcher implements AutoCloseable {
    */
   public static Dispatcher start(DispatcherConfig config, String bootstrapServers, Map<String, ?> clientOverrides,
                                  SchemaRegistryConfig registryConfig, Topics topics, MeterRegistry meters) {
-    return start(config, bootstrapServers, clientOverrides, registryConfig, topics, meters, Clock.systemUTC());
+    return start(config, bootstrapServers, clientOverrides, registryConfig, topics, meters, PageDecorator.none());
+  }
+
+  /**
+   * Starts a dispatcher that renders every page through {@code decorator} first (e.g. to add signed
+   * ack/resolve links); returns at once (see {@link #awaitReady}).
+   *
+   * @param config           the dispatcher's configuration
+   * @param bootstrapServers the Kafka cluster
+   * @param clientOverrides  Kafka client settings laid over the defaults; may be empty
+   * @param registryConfig   the Schema Registry
+   * @param topics           topic names
+   * @param meters           where its metrics go
+   * @param decorator        applied to each page before its channel renders it ({@link PageDecorator#none()}: none)
+   */
+  public static Dispatcher start(DispatcherConfig config, String bootstrapServers, Map<String, ?> clientOverrides,
+                                 SchemaRegistryConfig registryConfig, Topics topics, MeterRegistry meters,
+                                 PageDecorator decorator) {
+    return start(config, bootstrapServers, clientOverrides, registryConfig, topics, meters, Clock.systemUTC(),
+        decorator);
   }
 
   static Dispatcher start(DispatcherConfig config, String bootstrapServers, Map<String, ?> clientOverrides,
                           SchemaRegistryConfig registryConfig, Topics topics, MeterRegistry meters, Clock clock) {
+    return start(config, bootstrapServers, clientOverrides, registryConfig, topics, meters, clock,
+        PageDecorator.none());
+  }
+
+  static Dispatcher start(DispatcherConfig config, String bootstrapServers, Map<String, ?> clientOverrides,
+                          SchemaRegistryConfig registryConfig, Topics topics, MeterRegistry meters, Clock clock,
+                          PageDecorator decorator) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    Objects.requireNonNull(decorator, "decorator");
     Dispatcher dispatcher = new Dispatcher(config, bootstrapServers, Map.copyOf(clientOverrides), registryConfig,
-        topics, meters, clock);
+        topics, meters, clock, decorator);
     dispatcher.thread.start();
     return dispatcher;
   }
@@ -324,7 +354,7 @@ public final class Dispatcher implements AutoCloseable {
                   ? " (the provider dedups it by key)" : " (marked as a possible repeat)");
         }
         ledger.claim(key);
-        pipeline.deliver(page, routes, decision, () -> closing || offsets.revoked())
+        pipeline.deliver(decorated(page), routes, decision, () -> closing || offsets.revoked())
             .whenComplete((handled, error) -> {
               ledger.release(key);
               if (error != null) {
@@ -340,6 +370,24 @@ public final class Dispatcher implements AutoCloseable {
       }
       default -> throw new IllegalStateException("unhandled decision " + decision);
     }
+  }
+
+  /** The page as its channels render it; the page itself when the decorator fails or changes its identity. */
+  private PageRequest decorated(PageRequest page) {
+    PageRequest out;
+    try {
+      out = decorator.decorate(PageRequest.newBuilder(page).build());
+    } catch (RuntimeException e) {
+      log.warn("page {}: the page decorator failed; sending it undecorated", page.getDedupKey(), e);
+      return page;
+    }
+    if (out == null || !out.getDedupKey().equals(page.getDedupKey())
+        || !out.getIncidentId().equals(page.getIncidentId()) || out.getAction() != page.getAction()
+        || !out.getRecipient().equals(page.getRecipient())) {
+      log.warn("page {}: the page decorator changed what the page is; sending it undecorated", page.getDedupKey());
+      return page;
+    }
+    return out;
   }
 
   private List<Route> routes(PageRequest page) {

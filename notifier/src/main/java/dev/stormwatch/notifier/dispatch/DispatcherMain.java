@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.stormwatch.common.kafka.Topics;
 import dev.stormwatch.common.registry.SchemaRegistryConfig;
+import dev.stormwatch.notifier.api.LinkDecorator;
+import dev.stormwatch.notifier.api.NotifierServerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,8 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * The file is Stormwatch's configuration file: its {@code kafka} section (any Kafka client
  * setting, e.g. {@code bootstrap.servers}, {@code group.instance.id}), {@code schema-registry}
- * ({@code url} and the registry client's keys), {@code topics.prefix} and {@code dispatcher}
- * are read; other sections are ignored. The options override the file. Exit status: 0 after a
+ * ({@code url} and the registry client's keys), {@code topics.prefix}, {@code dispatcher} and
+ * {@code notifier-api} (only for the ack/resolve links: when its {@code public-url} and
+ * {@code link-secret} are set, every TRIGGER page gets them) are read; other sections are ignored. The options override the file. Exit status: 0 after a
  * clean stop, 1 after a fatal error, 2 for bad arguments or configuration.
  */
 public final class DispatcherMain {
@@ -78,8 +81,10 @@ public final class DispatcherMain {
     }
     String prefix = options.getOrDefault("topic-prefix", root.path("topics").path("prefix").asText(""));
     DispatcherConfig config = DispatcherConfig.fromTree(root.path("dispatcher"));
+    PageDecorator links = NotifierServerConfig.fromTree(root.path(NotifierServerConfig.SECTION)).links()
+        .<PageDecorator>map(LinkDecorator::new).orElse(PageDecorator.none());
     return Dispatcher.start(config, bootstrap, kafka, SchemaRegistryConfig.fromMap(registry), new Topics(prefix),
-        new SimpleMeterRegistry());
+        new SimpleMeterRegistry(), links);
   }
 
   private static Map<String, String> options(String[] args) {
