@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -107,6 +108,8 @@ public final class Dispatcher implements AutoCloseable {
   private final Producer<byte[], byte[]> producer;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final ScheduledThreadPoolExecutor scheduler;
+  /** Per incident and destination, the last delivery started: the next one waits for it. */
+  private final ConcurrentHashMap<String, CompletableFuture<Void>> lanes;
   private final HttpClient http;
   private final PageLedger ledger;
   private final DispatcherMetrics metrics;
@@ -136,6 +139,7 @@ public final class Dispatcher implements AutoCloseable {
     this.producer = new KafkaProducer<>(producerProps(bootstrapServers, clientOverrides));
     this.consumer = new KafkaConsumer<>(consumerProps(bootstrapServers, clientOverrides));
     AtomicInteger threads = new AtomicInteger();
+    this.lanes = new ConcurrentHashMap<>();
     this.scheduler = new ScheduledThreadPoolExecutor(config.workers(), r -> {
       Thread t = new Thread(r, "stormwatch-dispatch-" + threads.incrementAndGet());
       t.setDaemon(true);
@@ -354,8 +358,18 @@ public final class Dispatcher implements AutoCloseable {
                   ? " (the provider dedups it by key)" : " (marked as a possible repeat)");
         }
         ledger.claim(key);
-        pipeline.deliver(decorated(page), routes, decision, () -> closing || offsets.revoked())
+        // one destination's pages of one incident go out in order: a RESOLVE never overtakes the
+        // TRIGGER it ends (say the TRIGGER waits out a 429), which would leave the provider's alert open
+        String lane = page.getIncidentId() + "|" + page.getRecipient().getChannel() + "|"
+            + page.getRecipient().getAddress();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<Void> previous = lanes.put(lane, done);
+        (previous == null ? CompletableFuture.<Void>completedFuture(null) : previous)
+            .thenCompose(ignored -> pipeline.deliver(decorated(page), routes, decision,
+                () -> closing || offsets.revoked()))
             .whenComplete((handled, error) -> {
+              lanes.remove(lane, done);
+              done.complete(null);
               ledger.release(key);
               if (error != null) {
                 appendQuietly(Outcomes.builder(page, routes.get(0).channel(), decision.firstAttempt(),

@@ -40,7 +40,7 @@ import org.apache.kafka.streams.state.Stores;
  *       its time index, punctuated on the wall clock) → page requests keyed by destination;</li>
  *   <li>→ the repartition topic {@value #REPARTITION} (by destination, so pages of different
  *       incidents for one person meet) → {@code bundle} (stores {@link NotifierStores#BUNDLE}) →
- *       {@code pages.outbox}, keyed by dedup key.</li>
+ *       {@code pages.outbox}, keyed by incident id (one incident's pages in order).</li>
  * </ol>
  * Every processor, store and internal topic has an explicit name: renaming one is a migration.
  */
@@ -115,6 +115,8 @@ public final class NotifierTopology {
             .withValueSerde(serdes.pages()))
         .process(() -> new BundleProcessor(bundler, metrics, settings.punctuateEvery()), Named.as("bundle"),
             NotifierStores.BUNDLE.toArray(String[]::new))
+        // keyed by incident: one incident's pages share a partition, so the dispatcher sends them in order
+        .selectKey((key, page) -> page.getIncidentId(), Named.as("key-page-by-incident"))
         .to(topics.pagesOutbox(), Produced.<String, PageRequest>with(strings, serdes.pages()).withName("write-pages"));
     return builder.build();
   }

@@ -61,7 +61,8 @@ final class KafkaPages implements AutoCloseable {
   }
 
   void send(PageRequest page) throws Exception {
-    sendRaw(page.getDedupKey(), requests.serializer().serialize(topics.pagesOutbox(), page));
+    // as the notifier writes them: keyed by incident, so one incident's pages are in order
+    sendRaw(page.getIncidentId(), requests.serializer().serialize(topics.pagesOutbox(), page));
   }
 
   void sendRaw(String key, byte[] value) throws Exception {

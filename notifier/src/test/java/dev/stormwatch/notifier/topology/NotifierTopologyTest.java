@@ -141,7 +141,7 @@ class NotifierTopologyTest {
 
   private void drain() {
     for (TestRecord<String, PageRequest> r : outbox.readRecordsToList()) {
-      assertThat(r.key()).as("keyed by dedup key").isEqualTo(r.value().getDedupKey());
+      assertThat(r.key()).as("keyed by incident, so its pages stay in order").isEqualTo(r.value().getIncidentId());
       pages.add(r.value());
     }
   }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** The pager inbox channel and its reader on the real broker. */
 @KafkaIntegrationTest
-class PagerInboxIT {
+class PagerInboxIntegrationTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(30);
 

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * dispatcher carries on, and a second copy of a page is not sent.
  */
 @KafkaIntegrationTest
-class DispatcherIT {
+class DispatcherIntegrationTest {
 
   @RegisterExtension
   static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
