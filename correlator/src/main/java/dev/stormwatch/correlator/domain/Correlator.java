@@ -296,6 +296,15 @@ public final class Correlator {
         .min(Instant::compareTo);
   }
 
+  /** The earliest of the instants of {@link #nextDeadline} that are after {@code now}. */
+  public Optional<Instant> nextDeadlineAfter(IncidentState incident, Instant now) {
+    return Stream.of(escalation.dueAt(incident), incident.resolveDueAt(settings.resolveAfter()),
+            incident.expiresAt(settings.retention()))
+        .flatMap(Optional::stream)
+        .filter(t -> t.isAfter(now))
+        .min(Instant::compareTo);
+  }
+
   /**
    * When an alert's state may leave the per-alert stores: {@code retention} after its latest event
    * time ({@link AlertState#lastSeenAt()}), provided the incident it is indexed to (if any) has left

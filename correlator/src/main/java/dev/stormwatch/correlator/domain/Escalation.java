@@ -119,9 +119,14 @@ public final class Escalation {
     }
   }
 
-  /** When the incident's OPENED escalation falls due, if it is still pending. */
+  /**
+   * When the incident's OPENED escalation falls due, if it is still pending: not while it is muted,
+   * nor while none of its alerts fires (if they all resolved within the group wait it is transient and
+   * never pages; if one fires again, it is due again).
+   */
   public Optional<Instant> dueAt(IncidentState incident) {
-    if (incident.escalatedAt() != null || !incident.isOpen() || incident.suppressed()) {
+    if (incident.escalatedAt() != null || !incident.isOpen() || incident.suppressed()
+        || !incident.hasFiringAlerts()) {
       return Optional.empty();
     }
     return Optional.of(incident.openedAt().plus(groupWait));

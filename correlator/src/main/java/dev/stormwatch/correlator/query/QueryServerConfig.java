@@ -18,10 +18,13 @@ import java.util.Optional;
  * @param incidentsStore  the incidents store ({@value #INCIDENTS_STORE})
  * @param alertsStore     the per-fingerprint alert store ({@value #ALERTS_STORE})
  * @param membersStore    an incident's member alerts, keyed {@code <incident id>|<fingerprint>} ({@value #MEMBERS_STORE})
+ * @param statsLookback   the correlator's {@code change-lookback}: {@code GET /api/stats} judges the
+ *                        changes of its window by the incidents opened up to this long after it (default 30m)
  */
 public record QueryServerConfig(String host, int port, String advertisedHost, Duration peerTimeout,
                                 Duration retryAfter, Duration commandTimeout, Optional<String> bearerToken,
-                                String incidentsStore, String alertsStore, String membersStore) {
+                                String incidentsStore, String alertsStore, String membersStore,
+                                Duration statsLookback) {
 
   /** The correlator topology's incident store. */
   public static final String INCIDENTS_STORE = "correlator-incidents";
@@ -37,6 +40,10 @@ public record QueryServerConfig(String host, int port, String advertisedHost, Du
     Objects.requireNonNull(incidentsStore, "incidentsStore");
     Objects.requireNonNull(alertsStore, "alertsStore");
     Objects.requireNonNull(membersStore, "membersStore");
+    Objects.requireNonNull(statsLookback, "statsLookback");
+    if (statsLookback.isNegative()) {
+      throw new IllegalArgumentException("statsLookback must not be negative");
+    }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, was " + port);
     }
@@ -53,21 +60,27 @@ public record QueryServerConfig(String host, int port, String advertisedHost, Du
   /** The defaults: {@code 0.0.0.0:8080}, advertised as {@code localhost}, no auth. */
   public static QueryServerConfig defaults() {
     return new QueryServerConfig("0.0.0.0", 8080, "localhost", Duration.ofSeconds(2), Duration.ofSeconds(1),
-        Duration.ofSeconds(5), Optional.empty(), INCIDENTS_STORE, ALERTS_STORE, MEMBERS_STORE);
+        Duration.ofSeconds(5), Optional.empty(), INCIDENTS_STORE, ALERTS_STORE, MEMBERS_STORE, Duration.ofMinutes(30));
   }
 
   public QueryServerConfig withAddress(String bindHost, int bindPort, String advertised) {
     return new QueryServerConfig(bindHost, bindPort, advertised, peerTimeout, retryAfter, commandTimeout,
-        bearerToken, incidentsStore, alertsStore, membersStore);
+        bearerToken, incidentsStore, alertsStore, membersStore, statsLookback);
   }
 
   public QueryServerConfig withBearerToken(String token) {
     return new QueryServerConfig(host, port, advertisedHost, peerTimeout, retryAfter, commandTimeout,
-        Optional.of(token), incidentsStore, alertsStore, membersStore);
+        Optional.of(token), incidentsStore, alertsStore, membersStore, statsLookback);
   }
 
   public QueryServerConfig withStores(String incidents, String alerts, String members) {
     return new QueryServerConfig(host, port, advertisedHost, peerTimeout, retryAfter, commandTimeout,
-        bearerToken, incidents, alerts, members);
+        bearerToken, incidents, alerts, members, statsLookback);
+  }
+
+  /** A copy with the correlator's {@code change-lookback}, for the statistics. */
+  public QueryServerConfig withStatsLookback(Duration lookback) {
+    return new QueryServerConfig(host, port, advertisedHost, peerTimeout, retryAfter, commandTimeout,
+        bearerToken, incidentsStore, alertsStore, membersStore, lookback);
   }
 }

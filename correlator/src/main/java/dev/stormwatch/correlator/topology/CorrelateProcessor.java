@@ -622,11 +622,16 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
       }
       current = escalate(new IncidentChange(current, current), now, timestamp);
       if (correlator.expired(current, now)) {
+        if (!current.equals(before)) {
+          // resolved and past its retention in one punctuation (the clock jumped): its last milestones count
+          incidentMetrics.record(before, current);
+          rules.recordStats(before, current);
+        }
         expire(current, timestamp);
       } else if (!current.equals(before)) {
         save(before, current, timestamp, false);
       } else {
-        correlator.nextDeadline(before).filter(t -> t.isAfter(now))
+        correlator.nextDeadlineAfter(before, now)
             .ifPresent(t -> deadlines.put(deadlineKey(t, before.id()), before.id()));
       }
     }
