@@ -4,15 +4,18 @@ import dev.stormwatch.common.kafka.TopicProvisioner;
 import dev.stormwatch.common.kafka.Topics;
 import dev.stormwatch.common.registry.SchemaRegistryConfig;
 import dev.stormwatch.avro.IncidentCommand;
+import dev.stormwatch.avro.Silence;
 import dev.stormwatch.common.registry.RestSchemaRegistryClient;
 import dev.stormwatch.common.registry.SchemaRegistryClient;
 import dev.stormwatch.common.serde.AvroSerdeConfig;
 import dev.stormwatch.common.serde.SpecificAvroSerde;
 import dev.stormwatch.correlator.CorrelatorApp;
 import dev.stormwatch.correlator.query.KafkaCommandSink;
+import dev.stormwatch.correlator.query.KafkaSilenceSink;
 import dev.stormwatch.correlator.query.QueryServer;
 import dev.stormwatch.correlator.query.QueryServerConfig;
 import dev.stormwatch.correlator.domain.CorrelatorSettings;
+import dev.stormwatch.correlator.rules.RulesSettings;
 import dev.stormwatch.devstack.DevStack;
 import dev.stormwatch.devstack.DevStackConfig;
 import dev.stormwatch.ingest.IngestApp;
@@ -88,10 +91,17 @@ final class LocalStormwatch implements AutoCloseable {
           SpecificAvroSerde.of(IncidentCommand.class, queryRegistry, AvroSerdeConfig.defaults(), false).serializer(),
           Duration.ofSeconds(10));
       started.push(commands);
+      KafkaSilenceSink silences = new KafkaSilenceSink(
+          Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, devstack.bootstrapServers()), topics.silences(),
+          SpecificAvroSerde.of(Silence.class, queryRegistry, AvroSerdeConfig.defaults(), false).serializer(),
+          Duration.ofSeconds(10));
+      started.push(silences);
+      CorrelatorSettings correlatorSettings = CorrelatorSettings.fromTree(file.root().path("correlator"));
+      RulesSettings rules = RulesSettings.fromTree(file.root().path("correlator").path(CorrelatorSettings.RULES));
       QueryServer query = QueryServer.start(QueryServerConfig.defaults().withAddress(config.host(), queryPort,
-          config.host()), meters, commands, Clock.systemUTC());
+          config.host()).withStatsLookback(rules.changeLookback()), meters, commands, silences, Clock.systemUTC());
       started.push(query);
-      CorrelatorApp correlator = CorrelatorApp.start(CorrelatorSettings.fromTree(file.root().path("correlator")),
+      CorrelatorApp correlator = CorrelatorApp.start(correlatorSettings, rules,
           Duration.ofSeconds(1), devstack.bootstrapServers(),
           Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, query.applicationServer()), registryConfig, topics, meters,
           config.dataDir().resolve("correlator").toAbsolutePath(), "stormwatch-correlator");
@@ -146,7 +156,7 @@ final class LocalStormwatch implements AutoCloseable {
   Map<String, String> addresses() {
     Map<String, String> addresses = new LinkedHashMap<>();
     addresses.put("Gateway (Prometheus, Alertmanager, Sentry, logs, changes)", gateway.url());
-    addresses.put("Query API (incidents; OpenAPI at /api/openapi.yaml)", queryUrl + "/api/incidents");
+    addresses.put("Query API (incidents, silences, stats; OpenAPI at /api/openapi.yaml)", queryUrl + "/api/incidents");
     addresses.put("Metrics", gateway.url() + "/metrics");
     addresses.putAll(devstack.addresses());
     return addresses;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = StormwatchCli.Version.class,
     description = "Alert correlation on Apache Kafka Streams: fewer, better pages.",
     subcommands = {UpCommand.class, GatewayCommand.class, IngestCommand.class, TopologyCommand.class,
-        ChangesCommand.class, IncidentsCommand.class, BacktestCommand.class, CommandLine.HelpCommand.class})
+        ChangesCommand.class, IncidentsCommand.class, SilenceCommand.class, BacktestCommand.class, CommandLine.HelpCommand.class})
 public final class StormwatchCli implements Runnable {
 
   @CommandLine.Spec

@@ -29,6 +29,13 @@ class ConfigFileTest {
 
     assertThat(dev.stormwatch.correlator.domain.CorrelatorSettings.fromTree(file.root().path("correlator")))
         .isEqualTo(dev.stormwatch.correlator.domain.CorrelatorSettings.defaults());
+    assertThat(file.root().path("correlator").path("rules").isObject()).as("the rules are documented").isTrue();
+    assertThat(dev.stormwatch.correlator.rules.RulesSettings.fromTree(file.root().path("correlator").path("rules")))
+        .isEqualTo(dev.stormwatch.correlator.rules.RulesSettings.defaults());
+    file.root().path("correlator").path("rules").fieldNames().forEachRemaining(key ->
+        assertThat(dev.stormwatch.correlator.rules.RulesSettings.KEYS).contains(key));
+    assertThat(dev.stormwatch.correlator.rules.RulesSettings.KEYS)
+        .allMatch(key -> file.root().path("correlator").path("rules").has(key));
 
     Map<String, String> gateway = new HashMap<>(file.gatewaySettings());
     gateway.put("kafka.bootstrap.servers", "127.0.0.1:9092");
