@@ -28,7 +28,6 @@ import dev.stormwatch.correlator.rules.ChangeSuspects;
 import dev.stormwatch.correlator.rules.IncidentMetrics;
 import dev.stormwatch.correlator.rules.Muter;
 import dev.stormwatch.correlator.rules.RulesSettings;
-import dev.stormwatch.correlator.rules.SilenceRule;
 import dev.stormwatch.correlator.rules.Suppression;
 import dev.stormwatch.correlator.rules.Transients;
 import dev.stormwatch.correlator.topology.CorrelatorMetrics.CommandResult;

@@ -94,14 +94,4 @@ public final class SilenceView {
     log.info("silences loaded: {} kept, {} skipped (undecodable or invalid)", set.size(), skipped);
     return current;
   }
-
-  /** The latest snapshot without rebuilding (for a quick look whether anything changed). */
-  public Snapshot latest() {
-    return current;
-  }
-
-  /** Whether the next {@link #snapshot} rebuilds. */
-  public boolean stale() {
-    return stale || current.version() == 0;
-  }
 }
