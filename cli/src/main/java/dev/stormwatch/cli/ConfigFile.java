@@ -26,7 +26,7 @@ import java.util.TreeSet;
 final class ConfigFile {
 
   static final Set<String> SECTIONS = Set.of("kafka", "schema-registry", "topics", "gateway", "ingest",
-      "normalize", "logs", "correlator", "notifier", "dispatcher");
+      "normalize", "logs", "correlator", "notifier", "notifier-api", "dispatcher");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final JsonNode root;

@@ -1,6 +1,7 @@
 package dev.stormwatch.cli;
 
 import dev.stormwatch.avro.IncidentCommand;
+import dev.stormwatch.avro.Silence;
 import dev.stormwatch.common.kafka.Topics;
 import dev.stormwatch.common.registry.RestSchemaRegistryClient;
 import dev.stormwatch.common.registry.SchemaRegistryClient;
@@ -9,6 +10,8 @@ import dev.stormwatch.common.serde.SpecificAvroSerde;
 import dev.stormwatch.correlator.CorrelatorApp;
 import dev.stormwatch.correlator.domain.CorrelatorSettings;
 import dev.stormwatch.correlator.query.KafkaCommandSink;
+import dev.stormwatch.correlator.query.KafkaSilenceSink;
+import dev.stormwatch.correlator.rules.RulesSettings;
 import dev.stormwatch.correlator.query.QueryServer;
 import dev.stormwatch.correlator.query.QueryServerConfig;
 import dev.stormwatch.correlator.topology.CorrelatorTopology;
@@ -73,6 +76,11 @@ public final class CorrelatorCommand implements Callable<Integer> {
       description = "When set, POSTs to the query API need 'Authorization: Bearer TOKEN' (env STORMWATCH_API_TOKEN).")
   String apiToken;
 
+  @Option(names = "--notifier-url", paramLabel = "URL", defaultValue = "${env:STORMWATCH_NOTIFIER_URL}",
+      description = "The notifier API, which the web console asks who was paged (env STORMWATCH_NOTIFIER_URL;"
+          + " default: not configured).")
+  java.net.URI notifierUrl;
+
   @Option(names = "--metrics-host", defaultValue = "${env:STORMWATCH_METRICS_HOST:-127.0.0.1}",
       description = "Address of /metrics and /healthz (env STORMWATCH_METRICS_HOST; default: ${DEFAULT-VALUE}).")
   String metricsHost;
@@ -92,6 +100,7 @@ public final class CorrelatorCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Topics topics = app.topics();
     CorrelatorSettings settings = CorrelatorSettings.fromTree(app.file().root().path("correlator"));
+    RulesSettings rules = RulesSettings.fromTree(app.file().root().path("correlator").path(CorrelatorSettings.RULES));
     app.provisionTopics(topics);
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -104,15 +113,23 @@ public final class CorrelatorCommand implements Callable<Integer> {
           SpecificAvroSerde.of(IncidentCommand.class, registry, AvroSerdeConfig.defaults(), false).serializer(),
           Duration.ofSeconds(10));
       started.push(commands);
-      QueryServerConfig queryConfig = QueryServerConfig.defaults().withAddress(queryHost, queryPort, advertisedHost);
+      KafkaSilenceSink silences = new KafkaSilenceSink(producer, topics.silences(),
+          SpecificAvroSerde.of(Silence.class, registry, AvroSerdeConfig.defaults(), false).serializer(),
+          Duration.ofSeconds(10));
+      started.push(silences);
+      QueryServerConfig queryConfig = QueryServerConfig.defaults().withAddress(queryHost, queryPort, advertisedHost)
+          .withStatsLookback(rules.changeLookback());
+      if (notifierUrl != null) {
+        queryConfig = queryConfig.withNotifierUrl(notifierUrl);
+      }
       if (apiToken != null && !apiToken.isBlank()) {
         queryConfig = queryConfig.withBearerToken(apiToken);
       }
-      QueryServer server = QueryServer.start(queryConfig, meters, commands, Clock.systemUTC());
+      QueryServer server = QueryServer.start(queryConfig, meters, commands, silences, Clock.systemUTC());
       started.push(server);
       Map<String, Object> overrides = new LinkedHashMap<>(app.kafkaSettings());
       overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, server.applicationServer());
-      CorrelatorApp correlator = CorrelatorApp.start(settings, CorrelatorTopology.DEFAULT_PUNCTUATE_EVERY,
+      CorrelatorApp correlator = CorrelatorApp.start(settings, rules, CorrelatorTopology.DEFAULT_PUNCTUATE_EVERY,
           app.bootstrapServers(), overrides, app.registryConfig(), topics, meters, stateDir.toAbsolutePath(),
           applicationId);
       started.push(correlator);

@@ -3,17 +3,7 @@ package dev.stormwatch.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -55,41 +45,11 @@ public final class IncidentsCommand implements Runnable {
 
   /** One call to the API; a non-2xx answer becomes one clear line. */
   JsonNode call(String method, String path, String body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.replaceAll("/+$", "") + path))
-        .timeout(Duration.ofSeconds(15))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .header("Accept", "application/json");
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    if (token != null && !token.isBlank()) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    try {
-      HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-          .send(request.build(), HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() / 100 != 2) {
-        String reason = response.body() == null ? "" : response.body().strip().lines().findFirst().orElse("");
-        throw new IllegalStateException("the query API answered " + response.statusCode()
-            + (reason.isEmpty() ? "" : ": " + reason)
-            + (response.statusCode() == 503 ? " (rebalancing or starting; try again in a moment)" : ""));
-      }
-      return JSON.readTree(response.body());
-    } catch (ConnectException e) {
-      throw new IllegalStateException("cannot reach the query API at " + api + " (is Stormwatch running? try:"
-          + " stormwatch up)", e);
-    } catch (HttpTimeoutException e) {
-      throw new IllegalStateException("the query API at " + api + " did not answer within 15s", e);
-    } catch (IOException e) {
-      throw new IllegalStateException("calling the query API at " + api + " failed: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    return QueryApiClient.call(api, token, method, path, body);
   }
 
   static String encode(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    return QueryApiClient.encode(value);
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Incidents, newest first.")

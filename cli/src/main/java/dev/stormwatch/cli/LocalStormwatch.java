@@ -4,15 +4,18 @@ import dev.stormwatch.common.kafka.TopicProvisioner;
 import dev.stormwatch.common.kafka.Topics;
 import dev.stormwatch.common.registry.SchemaRegistryConfig;
 import dev.stormwatch.avro.IncidentCommand;
+import dev.stormwatch.avro.Silence;
 import dev.stormwatch.common.registry.RestSchemaRegistryClient;
 import dev.stormwatch.common.registry.SchemaRegistryClient;
 import dev.stormwatch.common.serde.AvroSerdeConfig;
 import dev.stormwatch.common.serde.SpecificAvroSerde;
 import dev.stormwatch.correlator.CorrelatorApp;
 import dev.stormwatch.correlator.query.KafkaCommandSink;
+import dev.stormwatch.correlator.query.KafkaSilenceSink;
 import dev.stormwatch.correlator.query.QueryServer;
 import dev.stormwatch.correlator.query.QueryServerConfig;
 import dev.stormwatch.correlator.domain.CorrelatorSettings;
+import dev.stormwatch.correlator.rules.RulesSettings;
 import dev.stormwatch.devstack.DevStack;
 import dev.stormwatch.devstack.DevStackConfig;
 import dev.stormwatch.ingest.IngestApp;
@@ -28,7 +31,19 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import dev.stormwatch.notifier.api.LinkDecorator;
+import dev.stormwatch.notifier.api.NotifierServer;
+import dev.stormwatch.notifier.api.NotifierServerConfig;
+import dev.stormwatch.notifier.dispatch.PageDecorator;
 import java.time.Instant;
 import java.util.List;
 import java.util.ArrayDeque;
@@ -65,9 +80,11 @@ final class LocalStormwatch implements AutoCloseable {
   private final Topics topics;
   private final List<String> demoLoaded;
   private final PagerInbox inbox;
+  private final String notifierUrl;
 
   private LocalStormwatch(DevStack devstack, Gateway gateway, String queryUrl, Deque<AutoCloseable> started,
-                          Topics topics, List<String> demoLoaded, PagerInbox inbox) {
+                          Topics topics, List<String> demoLoaded, PagerInbox inbox, String notifierUrl) {
+    this.notifierUrl = notifierUrl;
     this.demoLoaded = List.copyOf(demoLoaded);
     this.inbox = inbox;
     this.devstack = devstack;
@@ -81,8 +98,8 @@ final class LocalStormwatch implements AutoCloseable {
    * Starts everything; {@code notifierUrl}, when present, is where the web console asks who was
    * paged (the notifier API's base URL).
    */
-  static LocalStormwatch start(DevStackConfig config, int gatewayPort, int queryPort, ConfigFile file,
-                               Optional<URI> notifierUrl) {
+  static LocalStormwatch start(DevStackConfig config, int gatewayPort, int queryPort, int notifierPort,
+                               ConfigFile file, Optional<URI> notifierUrl) {
     Deque<AutoCloseable> started = new ArrayDeque<>();
     try {
       DevStack devstack = DevStack.start(config);
@@ -93,6 +110,24 @@ final class LocalStormwatch implements AutoCloseable {
       }
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       started.push(meters::close);
+      SchemaRegistryConfig registry = SchemaRegistryConfig.builder().urls(devstack.registryUrl()).build();
+
+      // the notifier API first, so the console knows its address; it answers 503 for on-call
+      // questions until the notifier app below is running
+      AtomicReference<NotifierApp> notifierApp = new AtomicReference<>();
+      PagerInbox inbox = PagerInbox.start(devstack.bootstrapServers(), Map.of(), topics.pagerInbox(),
+          PagerInbox.DEFAULT_CAPACITY);
+      started.push(inbox);
+      NotifierServer notifierApi = NotifierServer.start(notifierApiConfig(file, config, notifierPort),
+          devstack.bootstrapServers(), Map.of(), registry, topics, () -> {
+            NotifierApp app = notifierApp.get();
+            if (app == null) {
+              throw new InvalidStateStoreException("the notifier is starting");
+            }
+            return app.onCallConfig();
+          }, inbox, meters, Clock.systemUTC());
+      started.push(notifierApi);
+      URI consoleNotifier = notifierUrl.orElse(notifierApi.url());
 
       IngestApp ingest = IngestApp.start(
           IngestConfig.fromTree(file.root(), config.dataDir().resolve("ingest").toAbsolutePath()),
@@ -107,11 +142,19 @@ final class LocalStormwatch implements AutoCloseable {
           SpecificAvroSerde.of(IncidentCommand.class, queryRegistry, AvroSerdeConfig.defaults(), false).serializer(),
           Duration.ofSeconds(10));
       started.push(commands);
-      QueryServerConfig queryConfig = QueryServerConfig.defaults().withAddress(config.host(), queryPort, config.host());
-      QueryServer query = QueryServer.start(notifierUrl.map(queryConfig::withNotifierUrl).orElse(queryConfig), meters,
-          commands, Clock.systemUTC());
+      KafkaSilenceSink silences = new KafkaSilenceSink(
+          Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, devstack.bootstrapServers()), topics.silences(),
+          SpecificAvroSerde.of(Silence.class, queryRegistry, AvroSerdeConfig.defaults(), false).serializer(),
+          Duration.ofSeconds(10));
+      started.push(silences);
+      CorrelatorSettings correlatorSettings = CorrelatorSettings.fromTree(file.root().path("correlator"));
+      RulesSettings rules = RulesSettings.fromTree(file.root().path("correlator").path(CorrelatorSettings.RULES));
+      QueryServerConfig queryConfig = QueryServerConfig.defaults().withAddress(config.host(), queryPort, config.host())
+          .withStatsLookback(rules.changeLookback());
+      QueryServer query = QueryServer.start(queryConfig.withNotifierUrl(consoleNotifier), meters, commands, silences,
+          Clock.systemUTC());
       started.push(query);
-      CorrelatorApp correlator = CorrelatorApp.start(CorrelatorSettings.fromTree(file.root().path("correlator")),
+      CorrelatorApp correlator = CorrelatorApp.start(correlatorSettings, rules,
           Duration.ofSeconds(1), devstack.bootstrapServers(),
           Map.of(StreamsConfig.APPLICATION_SERVER_CONFIG, query.applicationServer()), registryConfig, topics, meters,
           config.dataDir().resolve("correlator").toAbsolutePath(), "stormwatch-correlator");
@@ -137,11 +180,10 @@ final class LocalStormwatch implements AutoCloseable {
           devstack.bootstrapServers(), Map.of(), registryConfig, topics, meters,
           config.dataDir().resolve("notifier").toAbsolutePath(), "stormwatch-notifier");
       started.push(notifier);
-      PagerInbox inbox = PagerInbox.start(devstack.bootstrapServers(), Map.of(), topics.pagerInbox(),
-          PagerInbox.DEFAULT_CAPACITY);
-      started.push(inbox);
+      notifierApp.set(notifier);
       Dispatcher dispatcher = Dispatcher.start(DispatcherConfig.fromTree(file.root().path("dispatcher")),
-          devstack.bootstrapServers(), Map.of(), registryConfig, topics, meters);
+          devstack.bootstrapServers(), Map.of(), registryConfig, topics, meters,
+          notifierApi.links().<PageDecorator>map(LinkDecorator::new).orElse(PageDecorator.none()));
       started.push(dispatcher);
       if (!notifier.awaitRunning(STARTUP_TIMEOUT)) {
         throw new IllegalStateException("the notifier did not reach RUNNING within " + STARTUP_TIMEOUT);
@@ -150,7 +192,7 @@ final class LocalStormwatch implements AutoCloseable {
         throw new IllegalStateException("the dispatcher was not ready within " + STARTUP_TIMEOUT);
       }
       return new LocalStormwatch(devstack, gateway, "http://" + query.applicationServer(), started, topics, demo,
-          inbox);
+          inbox, notifierApi.url().toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       closeAll(started);
@@ -186,6 +228,47 @@ final class LocalStormwatch implements AutoCloseable {
     return demoLoaded;
   }
 
+  /** The notifier API: on-call, pages, ack links, the inbox page. */
+  String notifierUrl() {
+    return notifierUrl;
+  }
+
+  /**
+   * The notifier API's settings: the file's {@code notifier-api} section on this host and port; on
+   * the embedded default, ack/resolve links are on, signed with a secret kept in the data dir (so
+   * links survive a restart) unless the file sets one.
+   */
+  static NotifierServerConfig notifierApiConfig(ConfigFile file, DevStackConfig config, int requestedPort) {
+    NotifierServerConfig api = NotifierServerConfig.fromTree(file.root().path("notifier-api"))
+        .withAddress(config.host(), requestedPort);
+    if (api.links().isPresent()) {
+      return api;
+    }
+    Path secretFile = config.dataDir().resolve("notifier-link-secret");
+    try {
+      // links name the port, so "any free port" is chosen here, before the server binds it
+      int port = requestedPort == 0 ? freePort(config.host()) : requestedPort;
+      api = api.withAddress(config.host(), port);
+      if (!Files.exists(secretFile)) {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        Files.createDirectories(secretFile.getParent());
+        Files.writeString(secretFile, HexFormat.of().formatHex(random));
+      }
+      String secret = Files.readString(secretFile).strip();
+      String host = config.host().equals("0.0.0.0") ? "localhost" : config.host();
+      return api.withLinks(URI.create("http://" + host + ":" + port), secret, api.linkTtl());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot keep the link secret in " + secretFile, e);
+    }
+  }
+
+  private static int freePort(String host) throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+      return socket.getLocalPort();
+    }
+  }
+
   /** The devstack's pager inbox: what the INBOX channel delivered. */
   PagerInbox inbox() {
     return inbox;
@@ -196,7 +279,9 @@ final class LocalStormwatch implements AutoCloseable {
     Map<String, String> addresses = new LinkedHashMap<>();
     addresses.put("Gateway (Prometheus, Alertmanager, Sentry, logs, changes)", gateway.url());
     addresses.put("Web console", queryUrl + "/");
-    addresses.put("Query API (incidents; OpenAPI at /api/openapi.yaml)", queryUrl + "/api/incidents");
+    addresses.put("Query API (incidents, silences, stats; OpenAPI at /api/openapi.yaml)", queryUrl + "/api/incidents");
+    addresses.put("Notifier API (on-call, pages, ack links)", notifierUrl + "/api/oncall");
+    addresses.put("Pager inbox (every page of the INBOX channel)", notifierUrl + "/inbox");
     addresses.put("Metrics", gateway.url() + "/metrics");
     addresses.putAll(devstack.addresses());
     return addresses;

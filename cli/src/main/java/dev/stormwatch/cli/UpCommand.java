@@ -65,6 +65,11 @@ public final class UpCommand implements Callable<Integer> {
           + " \"notifier not configured\").")
   URI notifierUrl;
 
+  @Option(names = "--notifier-port", defaultValue = "${env:STORMWATCH_NOTIFIER_PORT:-8090}",
+      description = "Notifier API port (on-call, pages, ack links, pager inbox); 0 picks a free one"
+          + " (env STORMWATCH_NOTIFIER_PORT; default: ${DEFAULT-VALUE}).")
+  int notifierPort;
+
   @Option(names = "--config", paramLabel = "FILE", defaultValue = "${env:STORMWATCH_CONFIG}",
       description = "Configuration file (YAML): gateway, ingest, normalize and logs sections; see"
           + " deploy/config/stormwatch.yaml (env STORMWATCH_CONFIG; default: none, every default).")
@@ -90,7 +95,7 @@ public final class UpCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println("Starting Stormwatch (data dir " + dataDir.toAbsolutePath().normalize() + ") ...");
     out.flush();
-    LocalStormwatch running = LocalStormwatch.start(config, gatewayPort, queryPort, file,
+    LocalStormwatch running = LocalStormwatch.start(config, gatewayPort, queryPort, notifierPort, file,
         Optional.ofNullable(notifierUrl));
     stack = running;
     out.println();

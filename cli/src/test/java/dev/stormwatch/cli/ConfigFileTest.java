@@ -29,9 +29,18 @@ class ConfigFileTest {
 
     assertThat(dev.stormwatch.correlator.domain.CorrelatorSettings.fromTree(file.root().path("correlator")))
         .isEqualTo(dev.stormwatch.correlator.domain.CorrelatorSettings.defaults());
+    assertThat(file.root().path("correlator").path("rules").isObject()).as("the rules are documented").isTrue();
+    assertThat(dev.stormwatch.correlator.rules.RulesSettings.fromTree(file.root().path("correlator").path("rules")))
+        .isEqualTo(dev.stormwatch.correlator.rules.RulesSettings.defaults());
+    file.root().path("correlator").path("rules").fieldNames().forEachRemaining(key ->
+        assertThat(dev.stormwatch.correlator.rules.RulesSettings.KEYS).contains(key));
+    assertThat(dev.stormwatch.correlator.rules.RulesSettings.KEYS)
+        .allMatch(key -> file.root().path("correlator").path("rules").has(key));
 
     assertThat(dev.stormwatch.notifier.NotifierSettings.fromTree(file.root().path("notifier")))
         .isEqualTo(dev.stormwatch.notifier.NotifierSettings.defaults());
+    assertThat(dev.stormwatch.notifier.api.NotifierServerConfig.fromTree(file.root().path("notifier-api")))
+        .isEqualTo(dev.stormwatch.notifier.api.NotifierServerConfig.defaults());
     assertThat(dev.stormwatch.notifier.dispatch.DispatcherConfig.fromTree(file.root().path("dispatcher"), name -> null))
         .isEqualTo(dev.stormwatch.notifier.dispatch.DispatcherConfig.defaults());
 

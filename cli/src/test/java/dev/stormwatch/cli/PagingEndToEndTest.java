@@ -22,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole pipeline of {@code stormwatch up} on its demo configuration: alerts posted to the
  * gateway in Alertmanager's format become one incident with the failing dependency as root cause,
- * the on-call person of the demo team is paged once in the pager inbox, an ack through the query
- * API stops the escalation and tells the person paged, and a restart keeps the incident and the
- * pages.
+ * the on-call person of the demo team is paged once in the pager inbox, the page's signed one-click
+ * ack link (a GET asks, the POST acts) stops the escalation and tells the person paged, and a
+ * restart keeps the incident and the pages.
  */
 class PagingEndToEndTest {
 
@@ -65,14 +65,24 @@ class PagingEndToEndTest {
       assertThat(page.rootCause()).isEqualTo("redis-cart");
       assertThat(page.recipientId()).isIn("alice", "bob");
 
-      HttpResponse<String> ack = http.send(HttpRequest.newBuilder(
-              URI.create(up.stack().queryUrl() + "/api/incidents/" + incidentId + "/ack"))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"actor\":\"" + page.recipientId() + "\"}")).build(),
+      // the page carries a signed one-click ack link: a GET only asks, the POST acknowledges
+      String ackLink = page.links().stream().map(InboxPage.InboxLink::url).filter(u -> u.contains("/ack/"))
+          .findFirst().orElseThrow(() -> new AssertionError("no ack link on " + page.links()));
+      assertThat(ackLink).startsWith(up.stack().notifierUrl());
+      HttpResponse<String> confirm = http.send(HttpRequest.newBuilder(URI.create(ackLink)).GET().build(),
           HttpResponse.BodyHandlers.ofString());
+      assertThat(confirm.statusCode()).isEqualTo(200);
+      assertThat(confirm.body()).contains(incidentId);
+      assertThat(get(up.stack().queryUrl() + "/api/incidents/" + incidentId).path("status").asText())
+          .as("a GET changes nothing").isEqualTo("OPEN");
+      HttpResponse<String> ack = http.send(HttpRequest.newBuilder(URI.create(ackLink))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(ack.statusCode()).as(ack.body()).isBetween(200, 299);
-      await(() -> "ACKNOWLEDGED".equals(get(up.stack().queryUrl() + "/api/incidents/" + incidentId)
-          .path("status").asText()) ? Boolean.TRUE : null);
+      JsonNode acked = await(() -> {
+        JsonNode i = get(up.stack().queryUrl() + "/api/incidents/" + incidentId);
+        return "ACKNOWLEDGED".equals(i.path("status").asText()) ? i : null;
+      });
+      assertThat(acked.path("acknowledgedBy").asText()).isEqualTo(page.recipientId());
       List<InboxPage> afterAck = await(() -> {
         List<InboxPage> p = up.stack().inbox().pages();
         return p.stream().anyMatch(x -> x.action().equals("acknowledge")) ? p : null;

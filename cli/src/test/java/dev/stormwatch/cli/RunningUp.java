@@ -23,7 +23,7 @@ final class RunningUp implements AutoCloseable {
     CommandLine cli = new CommandLine(command);
     cli.setOut(new PrintWriter(out, true));
     List<String> args = new ArrayList<>(List.of("--data-dir", dataDir.toString(), "--kafka-port", "0",
-        "--controller-port", "0", "--registry-port", "0", "--gateway-port", "0", "--query-port", "0"));
+        "--controller-port", "0", "--registry-port", "0", "--gateway-port", "0", "--query-port", "0", "--notifier-port", "0"));
     args.addAll(List.of(extraArgs));
     exit = CompletableFuture.supplyAsync(() -> cli.execute(args.toArray(String[]::new)));
     boolean started = command.foreground.started.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);

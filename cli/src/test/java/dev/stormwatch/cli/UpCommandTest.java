@@ -168,6 +168,24 @@ class UpCommandTest {
           assertThat(cli("incidents", "show", id, "--api", api)).contains("ACKNOWLEDGED"));
       assertThat(cliErr("incidents", "show", "inc-00000000-0000000000000000", "--api", api))
           .startsWith("stormwatch: the query API answered 404");
+
+      // ... and the silence commands: add (once, weekly), list, expire
+      String added = cli("silence", "add", "--matcher", "service=payments", "--duration", "2h", "--author", "alice",
+          "--comment", "db upgrade", "--api", api);
+      assertThat(added).startsWith("silence ").contains(" added: {service=\"payments\"} from ");
+      String silenceId = added.split(" ")[1];
+      assertThat(cli("silence", "add", "--matcher", "service=~\"db|cache\"", "--weekly", "MON,TUE", "--at", "02:00",
+          "--for", "2h", "--zone", "Europe/Berlin", "--api", api)).contains("Mon, Tue at 02:00 Europe/Berlin for 2h");
+      assertThat(cliErr("silence", "add", "--matcher", "service=~\"(x\"", "--duration", "1h", "--api", api))
+          .startsWith("stormwatch: the query API answered 400: invalid regular expression");
+      org.awaitility.Awaitility.await().atMost(DEADLINE).untilAsserted(() ->
+          assertThat(cli("silence", "list", "--api", api)).containsPattern("(?m)^" + silenceId + " +active ")
+              .contains("{service=\"payments\"}", "# db upgrade"));
+      assertThat(cli("silence", "expire", silenceId, "--api", api)).startsWith("silence " + silenceId + " expired at ");
+      org.awaitility.Awaitility.await().atMost(DEADLINE).untilAsserted(() -> {
+        assertThat(cli("silence", "list", "--api", api)).doesNotContain(silenceId);
+        assertThat(cli("silence", "list", "--all", "--api", api)).containsPattern("(?m)^" + silenceId + " +expired ");
+      });
     }
   }
 

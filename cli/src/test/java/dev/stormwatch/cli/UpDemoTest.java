@@ -58,6 +58,8 @@ class UpDemoTest {
       assertThat(incident.path("rootCauses").get(0).path("service").asText()).isEqualTo("redis-cart");
       assertThat(names(incident.path("services"))).contains("redis-cart", "cartservice", "checkoutservice", "frontend")
           .doesNotContain("ledger-db", "billing");
+      assertThat(incident.path("suspectChanges").toString()).as("the deploy 5 minutes before").contains("redis-cart",
+          "7.2.4-demo");
 
       Awaitility.await().atMost(RunningUp.DEADLINE).untilAsserted(() -> assertThat(up.stack().inbox().pages())
           .filteredOn(p -> p.incidentId().equals(incident.path("id").asText()) && p.action().equals("trigger"))

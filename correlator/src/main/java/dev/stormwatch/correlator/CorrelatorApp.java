@@ -6,6 +6,7 @@ import dev.stormwatch.common.serde.AvroSerdeConfig;
 import dev.stormwatch.common.streams.RunningApp;
 import dev.stormwatch.common.streams.StreamsApp;
 import dev.stormwatch.correlator.domain.CorrelatorSettings;
+import dev.stormwatch.correlator.rules.RulesSettings;
 import dev.stormwatch.correlator.topology.CorrelatorMetrics;
 import dev.stormwatch.correlator.topology.CorrelatorSerdes;
 import dev.stormwatch.correlator.topology.CorrelatorTopology;
@@ -17,9 +18,9 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The correlator Kafka Streams app, running: {@code alerts.normalized}, {@code incident.commands}
- * and {@code topology.services} in, {@code incidents}, {@code escalations} and the dead-letter topic
- * out, exactly-once. Wiring only: the topology comes from {@link CorrelatorTopology#build}, the
+ * The correlator Kafka Streams app, running: {@code alerts.normalized}, {@code incident.commands},
+ * {@code changes.events}, {@code silences} and {@code topology.services} in, {@code incidents},
+ * {@code escalations}, silence tombstones and the dead-letter topic out, exactly-once. Wiring only: the topology comes from {@link CorrelatorTopology#build}, the
  * lifecycle from {@link StreamsApp}. Standby replicas, threads and client security are Streams
  * properties passed in {@code overrides} (e.g. {@code num.standby.replicas=1}).
  */
@@ -46,11 +47,24 @@ public final class CorrelatorApp extends RunningApp {
   public static CorrelatorApp start(CorrelatorSettings settings, Duration punctuateEvery, String bootstrapServers,
                                     Map<String, ?> overrides, SchemaRegistryConfig registryConfig, Topics topics,
                                     MeterRegistry meters, Path stateDir, String applicationId) {
+    return start(settings, RulesSettings.defaults(), punctuateEvery, bootstrapServers, overrides, registryConfig,
+        topics, meters, stateDir, applicationId);
+  }
+
+  /**
+   * Starts the correlator with these rules (silences, inhibition, flapping, changes, statistics); the
+   * other parameters as {@link #start(CorrelatorSettings, Duration, String, Map, SchemaRegistryConfig,
+   * Topics, MeterRegistry, Path, String)}. The incident metrics go to {@code meters}.
+   */
+  public static CorrelatorApp start(CorrelatorSettings settings, RulesSettings rules, Duration punctuateEvery,
+                                    String bootstrapServers, Map<String, ?> overrides,
+                                    SchemaRegistryConfig registryConfig, Topics topics, MeterRegistry meters,
+                                    Path stateDir, String applicationId) {
     Properties props = StreamsApp.properties(CorrelatorTopology.APP, applicationId, bootstrapServers, stateDir,
         topics.deadLetters(), meters, new HashMap<>(overrides));
     return new CorrelatorApp(StreamsApp.startWithRegistry(CorrelatorTopology.APP, registryConfig,
-        registry -> CorrelatorTopology.build(settings, topics, CorrelatorSerdes.of(registry, AvroSerdeConfig.defaults()),
-            new CorrelatorMetrics(meters), punctuateEvery),
+        registry -> CorrelatorTopology.build(settings, rules, topics,
+            CorrelatorSerdes.of(registry, AvroSerdeConfig.defaults()), new CorrelatorMetrics(meters), punctuateEvery),
         props, meters));
   }
 }

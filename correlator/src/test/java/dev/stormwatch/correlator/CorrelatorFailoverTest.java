@@ -69,10 +69,11 @@ class CorrelatorFailoverTest {
   void twoInstancesAnswerAlikeAndOneServesAllAfterTheOtherStops(KafkaTestEnv kafka) throws Exception {
     Topics topics = new Topics(kafka.uniqueName("ha") + ".");
     for (String t : List.of(topics.normalized(), topics.incidentCommands(), topics.escalations(),
-        topics.deadLetters())) {
+        topics.deadLetters(), topics.changes())) {
       kafka.createTopic(t, 4);
     }
     kafka.createCompactedTopic(topics.topology(), 1);
+    kafka.createCompactedTopic(topics.silences(), 1);
     kafka.createCompactedTopic(topics.incidents(), 4);
     SchemaRegistryConfig registry = SchemaRegistryConfig.builder().urls(kafka.registryUrl()).build();
     String appId = kafka.uniqueName("correlator");

@@ -9,5 +9,11 @@ public enum Cap {
   /** {@code max-open-incidents-per-domain}: an alert that would open an incident was dropped. */
   OPEN_INCIDENTS_PER_DOMAIN,
   /** {@code max-tracked-alerts}: an observation of a new fingerprint was dropped, its state not kept. */
-  TRACKED_ALERTS
+  TRACKED_ALERTS,
+  /** {@code max-silences}: a current silence was not kept, so it mutes nothing. */
+  SILENCES,
+  /** {@code max-inhibit-sources}: a firing source alert was not indexed, so what it would inhibit pages. */
+  INHIBIT_SOURCES,
+  /** {@code max-changes-per-service} or {@code max-change-services}: a change or a service's changes were dropped. */
+  CHANGES
 }

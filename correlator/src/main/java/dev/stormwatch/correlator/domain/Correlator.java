@@ -106,6 +106,20 @@ public final class Correlator {
    */
   public CorrelationDecision correlate(AlertState alert, String domain, Optional<String> indexed,
                                        Collection<IncidentState> incidents, ServiceGraph graph) {
+    return correlate(alert, domain, indexed, incidents, graph, Optional.empty());
+  }
+
+  /**
+   * Decides what an alert observation does, for an alert that may be inhibited.
+   *
+   * @param inhibitedBy the incident of the alert that inhibits this one, if any: a firing alert that
+   *                    is in no incident yet joins it (when it is open) instead of opening its own,
+   *                    so an inhibited alert never pages on its own; see the other parameters at
+   *                    {@link #correlate(AlertState, String, Optional, Collection, ServiceGraph)}
+   */
+  public CorrelationDecision correlate(AlertState alert, String domain, Optional<String> indexed,
+                                       Collection<IncidentState> incidents, ServiceGraph graph,
+                                       Optional<String> inhibitedBy) {
     Map<String, IncidentState> byId = new HashMap<>();
     incidents.forEach(i -> byId.put(i.id(), i));
     List<IncidentState> live = incidents.stream().filter(i -> !i.isMerged()).sorted(OLDEST_FIRST).toList();
@@ -136,6 +150,16 @@ public final class Correlator {
     if (!alert.firing()) {
       return new CorrelationDecision(Outcome.IGNORED, "a resolve of an alert that is in no incident",
           Optional.empty(), List.of(), caps, Map.of());
+    }
+
+    if (inhibitedBy.isPresent()) {
+      IncidentState target = follow(byId, inhibitedBy.get());
+      if (target != null && target.isOpen() && !target.atAlertCap(alert, settings)) {
+        IncidentState after = ranked(track(target.attach(alert, settings), caps), graph);
+        return new CorrelationDecision(Outcome.JOINED, IncidentState.describe(alert) + " is inhibited by an alert of "
+            + target.id() + " and joins it", Optional.of(target.id()), List.of(new IncidentChange(target, after)), caps,
+            Map.of());
+      }
     }
 
     List<IncidentState> matches = new ArrayList<>();
@@ -272,6 +296,15 @@ public final class Correlator {
         .min(Instant::compareTo);
   }
 
+  /** The earliest of the instants of {@link #nextDeadline} that are after {@code now}. */
+  public Optional<Instant> nextDeadlineAfter(IncidentState incident, Instant now) {
+    return Stream.of(escalation.dueAt(incident), incident.resolveDueAt(settings.resolveAfter()),
+            incident.expiresAt(settings.retention()))
+        .flatMap(Optional::stream)
+        .filter(t -> t.isAfter(now))
+        .min(Instant::compareTo);
+  }
+
   /**
    * When an alert's state may leave the per-alert stores: {@code retention} after its latest event
    * time ({@link AlertState#lastSeenAt()}), provided the incident it is indexed to (if any) has left
@@ -319,14 +352,20 @@ public final class Correlator {
 
   // ---- internals ---------------------------------------------------------------------------
 
+  /** The incident with this id, or the one it was merged into (transitively); null when not in state. */
+  private static IncidentState follow(Map<String, IncidentState> byId, String id) {
+    IncidentState i = byId.get(id);
+    for (int hops = 0; i != null && i.isMerged() && hops < byId.size(); hops++) {
+      i = byId.get(i.mergedInto());
+    }
+    return i != null && !i.isMerged() ? i : null;
+  }
+
   private IncidentState home(AlertState alert, Optional<String> indexed, Map<String, IncidentState> byId,
                              List<IncidentState> live) {
     if (indexed.isPresent()) {
-      IncidentState i = byId.get(indexed.get());
-      for (int hops = 0; i != null && i.isMerged() && hops < byId.size(); hops++) {
-        i = byId.get(i.mergedInto());
-      }
-      if (i != null && !i.isMerged()) {
+      IncidentState i = follow(byId, indexed.get());
+      if (i != null) {
         return i;
       }
     }
@@ -378,6 +417,15 @@ public final class Correlator {
       }
     }
     return null;
+  }
+
+  /**
+   * The incident ranked again with the current signals (a change that arrived after it opened may
+   * raise a candidate); this instance when the ranking does not change. Part of the caller's change:
+   * the revision does not move.
+   */
+  public IncidentState rerank(IncidentState incident, ServiceGraph graph) {
+    return incident.isMerged() ? incident : ranked(incident, graph);
   }
 
   private IncidentState ranked(IncidentState incident, ServiceGraph graph) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The correlation rules and the bounds of the correlator's state. Immutable and validated; build it
@@ -74,7 +75,13 @@ public record CorrelatorSettings(int maxHops, Duration window, Duration resolveA
   /** Default {@code max-tracked-alerts}. */
   public static final int DEFAULT_MAX_TRACKED_ALERTS = 100_000;
 
-  /** The keys {@link #fromTree} accepts. */
+  /**
+   * The nested section of the rules' settings (silences, inhibition, flapping, changes, statistics),
+   * read by {@code RulesSettings.fromTree(tree.get("rules"))}; {@link #fromTree} accepts and skips it.
+   */
+  public static final String RULES = "rules";
+
+  /** The keys {@link #fromTree} reads. */
   public static final List<String> KEYS = List.of("max-hops", "window", "resolve-after", "reopen-window",
       "group-wait", "retention", "max-alerts-per-incident", "max-timeline-entries",
       "max-open-incidents-per-domain", "inferred-fraction", "inferred-min-dependents", "max-tracked-alerts");
@@ -120,8 +127,9 @@ public record CorrelatorSettings(int maxHops, Duration window, Duration resolveA
     require(tree.isObject(), "correlator settings must be an object");
     for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
       String key = it.next();
-      require(KEYS.contains(key), "unknown correlator setting: '" + key + "' (known: "
-          + String.join(", ", KEYS.stream().sorted().toList()) + ")");
+      require(KEYS.contains(key) || RULES.equals(key), "unknown correlator setting: '" + key + "' (known: "
+          + String.join(", ", Stream.concat(KEYS.stream(), Stream.of(RULES))
+              .sorted().toList()) + ")");
     }
     CorrelatorSettings d = defaults();
     return new CorrelatorSettings(

@@ -30,6 +30,14 @@ import java.util.Optional;
  *       closes; the survivor pages on its own terms). An incident resolved before it was escalated
  *       never pages.</li>
  * </ul>
+ * <b>Muted and flapping incidents</b> (issue 5): a {@link IncidentState#suppressed() suppressed}
+ * incident (every firing alert silenced, in maintenance or inhibited) does not page OPENED,
+ * SEVERITY_RAISED or REOPENED; when it is no longer muted while open, it pages then (OPENED once its
+ * group wait is over). Muting never holds back a RESOLVED of a page that went out. An incident
+ * reopened by a flapping alert does not page REOPENED while the alert flaps. Either kind of reopen
+ * that did not page leaves the page closed: the incident pages REOPENED when it fires on unmuted and
+ * not flapping, and its later resolve sends no second RESOLVED.
+ *
  * An incident whose alerts all joined (or merged into) an incident of a dependency that is already
  * open never escalates on its own: it is merged before its group wait ends, or never existed.
  * After emitting, the caller records the escalation with {@link Decision#record}.
@@ -111,9 +119,14 @@ public final class Escalation {
     }
   }
 
-  /** When the incident's OPENED escalation falls due, if it is still pending. */
+  /**
+   * When the incident's OPENED escalation falls due, if it is still pending: not while it is muted,
+   * nor while none of its alerts fires (if they all resolved within the group wait it is transient and
+   * never pages; if one fires again, it is due again).
+   */
   public Optional<Instant> dueAt(IncidentState incident) {
-    if (incident.escalatedAt() != null || !incident.isOpen() || incident.suppressed()) {
+    if (incident.escalatedAt() != null || !incident.isOpen() || incident.suppressed()
+        || !incident.hasFiringAlerts()) {
       return Optional.empty();
     }
     return Optional.of(incident.openedAt().plus(groupWait));
@@ -127,9 +140,10 @@ public final class Escalation {
    * @param now    the clock: record time, stream time or the punctuation timestamp
    */
   public Decision decide(IncidentState before, IncidentState after, Instant now) {
+    boolean pageClosed = pageClosed(after);
     if (after.isMerged()) {
       boolean justMerged = before == null || !before.isMerged();
-      if (justMerged && after.escalatedAt() != null) {
+      if (justMerged && after.escalatedAt() != null && !pageClosed) {
         return Decision.emit(EscalationKind.RESOLVED, "merged into " + after.mergedInto()
             + ", which carries its alerts from now on");
       }
@@ -156,18 +170,43 @@ public final class Escalation {
       return Decision.none("already escalated; nothing changed");
     }
     if (before.status() == IncidentStatus.RESOLVED && after.status() == IncidentStatus.REOPENED) {
+      if (after.suppressed()) {
+        return Decision.none("reopened by muted alerts: pages REOPENED if they fire on unmuted");
+      }
+      if (after.flapping()) {
+        return Decision.none("reopened by a flapping alert: pages REOPENED if it keeps firing once it calms");
+      }
       return Decision.emit(EscalationKind.REOPENED, "reopened (" + after.reopenCount() + (after.reopenCount() == 1
           ? " time" : " times") + "): a correlated alert fired within the reopen window");
     }
     if (before.status() != IncidentStatus.RESOLVED && after.status() == IncidentStatus.RESOLVED) {
+      if (pageClosed) {
+        return Decision.none("resolved; its page was already closed by the last RESOLVED");
+      }
       return Decision.emit(EscalationKind.RESOLVED, IncidentState.AUTO.equals(after.resolvedBy())
           ? "every alert resolved and stayed quiet" : "resolved by " + after.resolvedBy());
+    }
+    if (pageClosed && after.isOpen() && after.hasFiringAlerts() && !after.suppressed() && !after.flapping()
+        && (before.suppressed() || before.flapping())) {
+      return Decision.emit(EscalationKind.REOPENED, "reopened while muted or flapping, "
+          + (before.suppressed() ? "no longer muted" : "no longer flapping") + " and still firing");
+    }
+    if (after.suppressed() || pageClosed) {
+      return Decision.none(after.suppressed() ? "every firing alert is muted" : "its page is closed");
     }
     if (after.isOpen() && after.severity().ordinal() > before.severity().ordinal()) {
       return Decision.emit(EscalationKind.SEVERITY_RAISED, "severity rose from " + before.severity() + " to "
           + after.severity());
     }
     return Decision.none("already escalated; no change that pages");
+  }
+
+  /**
+   * Whether the incident's page is closed while the incident is not: the latest escalation it
+   * recorded is a RESOLVED (it resolved, then reopened while muted or flapping, which does not page).
+   */
+  static boolean pageClosed(IncidentState incident) {
+    return incident.escalatedAt() != null && incident.lastEscalation().map("RESOLVED"::equals).orElse(false);
   }
 
   /** {@code group-wait}. */

@@ -11,6 +11,7 @@ import dev.stormwatch.avro.TimelineKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -55,9 +56,9 @@ public final class IncidentState {
    * @param startsAt     onset of its current (or last) episode
    * @param endsAt       end of its last episode, once resolved
    * @param lastSeenAt   event time of its latest observation
-   * @param suppressed   muted by a silence or inhibition (a later issue)
-   * @param suppressedBy what mutes it, or null
-   * @param flapping     changes state too often (a later issue)
+   * @param suppressed   muted by a silence, maintenance window or inhibition rule
+   * @param suppressedBy what mutes it ({@code silence:<id>}, {@code inhibit:<rule>}), or null
+   * @param flapping     changes state too often
    */
   public record Member(String fingerprint, String name, String service, Severity severity, AlertStatus status,
                        String summary, Instant startsAt, Instant endsAt, Instant lastSeenAt, boolean suppressed,
@@ -81,6 +82,17 @@ public final class IncidentState {
       return status != AlertStatus.RESOLVED;
     }
 
+    /** Its suppression and flapping marks. */
+    public Mark mark() {
+      return new Mark(suppressed, suppressedBy, null, flapping);
+    }
+
+    /** This member with other suppression and flapping marks. */
+    Member marked(Mark mark) {
+      return new Member(fingerprint, name, service, severity, status, summary, startsAt, endsAt, lastSeenAt,
+          mark.suppressed(), mark.suppressed() ? mark.suppressedBy() : null, mark.flapping());
+    }
+
     /** This member with the alert's latest state, keeping the suppression and flapping marks. */
     Member updatedBy(AlertState a) {
       Member m = of(a);
@@ -95,6 +107,27 @@ public final class IncidentState {
           .setSummary(summary).setStartsAt(startsAt).setEndsAt(endsAt).setLastSeenAt(lastSeenAt)
           .setSuppressed(suppressed).setSuppressedBy(suppressedBy).setFlapping(flapping)
           .build();
+    }
+  }
+
+  /**
+   * What the rules say about one member alert at an instant: muted or not (and by what), flapping or
+   * not. {@link IncidentState#withMarks} applies marks to members.
+   *
+   * @param suppressed   muted by a silence, maintenance window or inhibition rule
+   * @param suppressedBy {@code silence:<id>} or {@code inhibit:<rule>} when muted, else null
+   * @param reason       human-readable, for the timeline (not stored with the member), or null
+   * @param flapping     changes state too often
+   */
+  public record Mark(boolean suppressed, String suppressedBy, String reason, boolean flapping) {
+
+    /** Not muted, not flapping. */
+    public static final Mark NONE = new Mark(false, null, null, false);
+
+    /** Whether two marks put the same state on a member (the reason is not stored). */
+    boolean sameAs(Mark other) {
+      return suppressed == other.suppressed && flapping == other.flapping
+          && (!suppressed || Objects.equals(suppressedBy, other.suppressedBy));
     }
   }
 
@@ -166,7 +199,7 @@ public final class IncidentState {
     this.reopenCount = d.reopenCount;
     this.mergedInto = d.mergedInto;
     this.mergedFrom = List.copyOf(d.mergedFrom);
-    this.suppressed = d.suppressed;
+    this.suppressed = mutedOnly(this.members.values());
     this.timeline = List.copyOf(d.timeline);
     this.revision = d.revision;
     this.droppedTimelineEntries = d.dropped;
@@ -232,7 +265,6 @@ public final class IncidentState {
     d.reopenCount = i.getReopenCount();
     d.mergedInto = i.getMergedInto();
     d.mergedFrom.addAll(i.getMergedFrom());
-    d.suppressed = i.getSuppressed();
     i.getTimeline().forEach(e -> d.timeline.add(Entry.of(e)));
     d.revision = i.getRevision();
     return new IncidentState(d);
@@ -421,6 +453,100 @@ public final class IncidentState {
     return out.title.equals(title) && out.rootCauses.equals(rootCauses) && Objects.equals(out.team, team) ? this : out;
   }
 
+  /**
+   * This incident with its suspect changes. Part of the change that caused them to be looked up, so
+   * the revision does not move; this instance when they are the same.
+   */
+  public IncidentState withSuspectChanges(List<SuspectChange> suspects) {
+    if (suspects.equals(suspectChanges)) {
+      return this;
+    }
+    Draft d = draft();
+    d.suspectChanges.clear();
+    d.suspectChanges.addAll(suspects);
+    d.dropped = droppedTimelineEntries;
+    return d.build();
+  }
+
+  /**
+   * This incident with new marks on some members (by fingerprint; other members keep theirs): muted
+   * or not, flapping or not. One revision and at most two timeline lines per call (a storm muted by
+   * one silence is one line); this instance when no mark changes.
+   *
+   * @param marks the marks, by fingerprint; fingerprints that are not members are ignored
+   * @param at    the instant the marks are about (record time or punctuation)
+   */
+  public IncidentState withMarks(Map<String, Mark> marks, Instant at, CorrelatorSettings settings) {
+    Draft d = null;
+    List<String> muted = new ArrayList<>();
+    String mutedReason = null;
+    List<String> unmuted = new ArrayList<>();
+    List<String> flapped = new ArrayList<>();
+    List<String> calmed = new ArrayList<>();
+    for (Map.Entry<String, Mark> e : marks.entrySet()) {
+      Member m = members.get(e.getKey());
+      if (m == null || m.mark().sameAs(e.getValue())) {
+        continue;
+      }
+      if (d == null) {
+        d = draft();
+      }
+      Mark mark = e.getValue();
+      d.members.put(m.fingerprint(), m.marked(mark));
+      String who = m.name() + " on " + m.service();
+      if (mark.suppressed() && (!m.suppressed() || !Objects.equals(m.suppressedBy(), mark.suppressedBy()))) {
+        muted.add(who);
+        if (mutedReason == null) {
+          mutedReason = mark.reason() != null ? mark.reason() : mark.suppressedBy();
+        }
+      } else if (!mark.suppressed() && m.suppressed()) {
+        unmuted.add(who);
+      }
+      if (mark.flapping() && !m.flapping()) {
+        flapped.add(who);
+      } else if (!mark.flapping() && m.flapping()) {
+        calmed.add(who);
+      }
+    }
+    if (d == null) {
+      return this;
+    }
+    boolean nowMuted = mutedOnly(d.members.values());
+    String incidentWide = nowMuted == suppressed ? ""
+        : nowMuted ? "; every firing alert is muted, the incident does not page"
+        : "; the incident is no longer muted";
+    if (!muted.isEmpty() || !unmuted.isEmpty()) {
+      StringBuilder detail = new StringBuilder();
+      if (!muted.isEmpty()) {
+        detail.append(countOf(muted)).append(" muted: ").append(mutedReason);
+      }
+      if (!unmuted.isEmpty()) {
+        detail.append(detail.length() == 0 ? "" : "; ").append(countOf(unmuted)).append(" no longer muted");
+      }
+      d.entry(settings, at, TimelineKind.SUPPRESSED, detail + incidentWide, null);
+    } else if (!incidentWide.isEmpty()) {
+      d.entry(settings, at, TimelineKind.SUPPRESSED, incidentWide.substring(2), null);
+    }
+    if (!flapped.isEmpty() || !calmed.isEmpty()) {
+      StringBuilder detail = new StringBuilder();
+      if (!flapped.isEmpty()) {
+        detail.append(countOf(flapped)).append(" flapping: its changes ride on the incident's page");
+      }
+      if (!calmed.isEmpty()) {
+        detail.append(detail.length() == 0 ? "" : "; ").append(countOf(calmed)).append(" no longer flapping");
+      }
+      d.entry(settings, at, TimelineKind.OTHER, detail.toString(), null);
+    }
+    return d.bump();
+  }
+
+  /** A new revision with a timeline line saying what changed (e.g. new suspect changes). */
+  public IncidentState noted(Instant at, String detail, CorrelatorSettings settings) {
+    Draft d = draft();
+    d.entry(settings, at, TimelineKind.OTHER, detail, null);
+    return d.bump();
+  }
+
   // ---- questions ---------------------------------------------------------------------------
 
   /** OPEN, ACKNOWLEDGED or REOPENED (and not merged). */
@@ -439,9 +565,47 @@ public final class IncidentState {
     return members.values().stream().anyMatch(Member::firing);
   }
 
-  /** When it auto-resolves if nothing else happens: open, every kept alert resolved, then quiet. */
+  /** Whether a kept member alert is marked flapping. */
+  public boolean hasFlappingAlerts() {
+    return members.values().stream().anyMatch(Member::flapping);
+  }
+
+  /** Whether a member fires and every firing member is flapping: a change it makes is one more flap. */
+  public boolean flapping() {
+    boolean any = false;
+    for (Member m : members.values()) {
+      if (m.firing()) {
+        if (!m.flapping()) {
+          return false;
+        }
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  /**
+   * The kind of the latest escalation in the timeline ({@code OPENED}, {@code RESOLVED}...), or
+   * empty when the timeline has none (never escalated, or its entry fell off the capped timeline).
+   */
+  public Optional<String> lastEscalation() {
+    for (int i = timeline.size() - 1; i >= 0; i--) {
+      Entry e = timeline.get(i);
+      if (e.kind() == TimelineKind.ESCALATED) {
+        int colon = e.detail().indexOf(':');
+        return Optional.of(colon < 0 ? e.detail() : e.detail().substring(0, colon));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * When it auto-resolves if nothing else happens: open, every kept alert resolved, then quiet. An
+   * incident with a flapping member does not auto-resolve until the member calms down (its flapping
+   * mark is cleared), so a flapping alert does not resolve and reopen it on every flap.
+   */
   public Optional<Instant> resolveDueAt(Duration resolveAfter) {
-    if (!isOpen() || members.isEmpty() || hasFiringAlerts()) {
+    if (!isOpen() || members.isEmpty() || hasFiringAlerts() || hasFlappingAlerts()) {
       return Optional.empty();
     }
     return Optional.of(lastActivityAt.plus(resolveAfter));
@@ -569,9 +733,18 @@ public final class IncidentState {
     return mergedFrom;
   }
 
-  /** Whether every firing alert is suppressed (a later issue sets it). */
+  /**
+   * Whether it is muted: it has kept alerts, and every firing one is suppressed (when none fires,
+   * every one was suppressed when it last changed). Derived from the members' marks; an incident
+   * that is muted does not page ({@link Escalation}).
+   */
   public boolean suppressed() {
     return suppressed;
+  }
+
+  /** The changes named as suspects, closest first (Avro, fresh copies). */
+  public List<SuspectChange> suspectChanges() {
+    return suspectChanges.stream().map(c -> SuspectChange.newBuilder(c).build()).toList();
   }
 
   /** Timeline, oldest first, capped to the latest entries. */
@@ -616,6 +789,27 @@ public final class IncidentState {
 
   // ---- internals ---------------------------------------------------------------------------
 
+  /** Whether these members make a muted incident (see {@link #suppressed()}). */
+  static boolean mutedOnly(Collection<Member> members) {
+    if (members.isEmpty()) {
+      return false;
+    }
+    boolean anyFiring = false;
+    for (Member m : members) {
+      if (m.firing()) {
+        anyFiring = true;
+        if (!m.suppressed()) {
+          return false;
+        }
+      }
+    }
+    return anyFiring || members.stream().allMatch(Member::suppressed);
+  }
+
+  private static String countOf(List<String> alerts) {
+    return alerts.size() == 1 ? alerts.get(0) : alerts.size() + " alerts (" + alerts.get(0) + ", ...)";
+  }
+
   static String describe(AlertState a) {
     return a.name() + " on " + a.service() + " (" + a.fingerprint() + ")";
   }
@@ -644,7 +838,6 @@ public final class IncidentState {
     d.reopenCount = reopenCount;
     d.mergedInto = mergedInto;
     d.mergedFrom.addAll(mergedFrom);
-    d.suppressed = suppressed;
     d.timeline.addAll(timeline);
     d.revision = revision;
     return d;
@@ -674,7 +867,6 @@ public final class IncidentState {
     int reopenCount;
     String mergedInto;
     final List<String> mergedFrom = new ArrayList<>();
-    boolean suppressed;
     final List<Entry> timeline = new ArrayList<>();
     long revision;
     int dropped;

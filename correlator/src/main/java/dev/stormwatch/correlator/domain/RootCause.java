@@ -33,9 +33,13 @@ import java.util.function.Supplier;
  *       {@code max-hops};</li>
  *   <li>alerting services with an alerting dependency (symptoms).</li>
  * </ol>
- * Within a tier alerting services go by earlier onset, then more alerts, then a more severe alert,
- * then {@link RankingSignal} weight; inferred ones by more dependents, then fewer hops in total,
- * then signal weight; the last tie-break is the service name. The score is the tier's base (4, 3,
+ * Within a tier a candidate with {@link RankingSignal} evidence (a change on it shortly before the
+ * onset: issue 5, "a recent change raises that service's root-cause rank") comes first, and its
+ * reasons say which candidates it was ranked above for it; then alerting services go by earlier
+ * onset, then more alerts, then a more severe alert, then signal weight; inferred ones by more
+ * dependents, then fewer hops in total, then signal weight; the last tie-break is the service name.
+ * A recent change does not lift a candidate over a better tier: the topology evidence (its own
+ * dependencies are healthy) is stronger than the timing of a deploy. The score is the tier's base (4, 3,
  * 2, 1) plus the inferred coverage fraction plus the signal weights: it explains, it does not
  * order exactly.
  */
@@ -158,6 +162,19 @@ public final class RootCause {
       }
     }
     items.sort(ORDER);
+    for (Item item : items.subList(0, Math.min(TOP, items.size()))) {
+      if (item.signal > 0) {
+        SortedSet<String> overtaken = new TreeSet<>();
+        for (Item other : items) {
+          if (other.tier == item.tier && other.signal <= 0 && aheadWithoutSignal(other, item)) {
+            overtaken.add(other.service);
+          }
+        }
+        if (!overtaken.isEmpty()) {
+          item.reasons.add(() -> "ranked above " + names(overtaken) + " for the recent change");
+        }
+      }
+    }
     List<Candidate> out = new ArrayList<>();
     for (Item item : items.subList(0, Math.min(TOP, items.size()))) {
       double base = 4 - item.tier;
@@ -167,22 +184,38 @@ public final class RootCause {
     return List.copyOf(out);
   }
 
+  /**
+   * Tier first; within a tier, a candidate with signal evidence (a recent change) first; then the
+   * alert or dependency evidence ({@link #evidence}), then the signal weight, then the name.
+   */
   private static final Comparator<Item> ORDER = (a, b) -> {
     int c = Integer.compare(a.tier, b.tier);
+    c = c != 0 ? c : Boolean.compare(b.signal > 0, a.signal > 0);
+    c = c != 0 ? c : evidence(a, b);
+    c = c != 0 ? c : Double.compare(b.signal, a.signal);
+    return c != 0 ? c : a.service.compareTo(b.service);
+  };
+
+  /** Whether {@code other} would rank above {@code item} of the same tier without any signal. */
+  private static boolean aheadWithoutSignal(Item other, Item item) {
+    int c = evidence(other, item);
+    return c < 0 || c == 0 && other.service.compareTo(item.service) < 0;
+  }
+
+  /** Alerting: earlier onset, more alerts, more severe; inferred: more dependents, fewer hops. */
+  private static int evidence(Item a, Item b) {
+    int c = Boolean.compare(a.inferred, b.inferred);
     if (c != 0) {
       return c;
     }
     if (a.inferred) {
       c = Integer.compare(b.dependents, a.dependents);
-      c = c != 0 ? c : Integer.compare(a.hops, b.hops);
-    } else {
-      c = a.onset.compareTo(b.onset);
-      c = c != 0 ? c : Integer.compare(b.count, a.count);
-      c = c != 0 ? c : Integer.compare(b.severity.ordinal(), a.severity.ordinal());
+      return c != 0 ? c : Integer.compare(a.hops, b.hops);
     }
-    c = c != 0 ? c : Double.compare(b.signal, a.signal);
-    return c != 0 ? c : a.service.compareTo(b.service);
-  };
+    c = a.onset.compareTo(b.onset);
+    c = c != 0 ? c : Integer.compare(b.count, a.count);
+    return c != 0 ? c : Integer.compare(b.severity.ordinal(), a.severity.ordinal());
+  }
 
   private static String names(SortedSet<String> services) {
     List<String> list = new ArrayList<>(services);

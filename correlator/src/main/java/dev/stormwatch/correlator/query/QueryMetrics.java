@@ -18,7 +18,8 @@ final class QueryMetrics {
 
   /** The API's endpoints, as metric labels. */
   enum Endpoint {
-    LIST_INCIDENTS, GET_INCIDENT, GET_ALERT, GET_SERVICE, COMMAND, OPENAPI, TOPOLOGY, NOTIFIER_PAGES, CONSOLE;
+    LIST_INCIDENTS, GET_INCIDENT, GET_ALERT, GET_SERVICE, COMMAND, SILENCES, STATS, OPENAPI, TOPOLOGY, NOTIFIER_PAGES,
+    CONSOLE;
 
     String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -27,7 +28,7 @@ final class QueryMetrics {
 
   /** How a request or a peer call ended. */
   enum Outcome {
-    OK, NOT_FOUND, BAD_REQUEST, UNAUTHORIZED, UNAVAILABLE, ERROR;
+    OK, NOT_FOUND, BAD_REQUEST, UNAUTHORIZED, CONFLICT, UNAVAILABLE, ERROR;
 
     String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -41,6 +42,7 @@ final class QueryMetrics {
         case 400 -> BAD_REQUEST;
         case 401 -> UNAUTHORIZED;
         case 404 -> NOT_FOUND;
+        case 409 -> CONFLICT;
         case 503 -> UNAVAILABLE;
         default -> ERROR;
       };

@@ -76,6 +76,11 @@ import org.slf4j.LoggerFactory;
  *       store ({@link TopologyApi})</td></tr>
  *   <tr><td>{@code GET /}, {@code /console/*}, {@code GET /api/notifier/pages}</td><td>the web console
  *       and its relay to the notifier ({@link ConsoleRoutes})</td></tr>
+ *   <tr><td>{@code POST|GET /api/silences}, {@code GET|DELETE /api/silences/{id}}</td><td>silences and
+ *       maintenance windows ({@link SilenceApi}): written to the {@code silences} topic, read from the
+ *       global store every instance has</td></tr>
+ *   <tr><td>{@code GET /api/stats?from=&to=&service=&team=}</td><td>incident statistics
+ *       ({@link StatsApi}): every instance's records, combined</td></tr>
  * </table>
  *
  * <p>Errors are one line of text: 400 bad parameters or malformed id, 401 missing or wrong bearer
@@ -101,6 +106,8 @@ public final class QueryServer implements AutoCloseable {
   private final QueryServerConfig config;
   private final QueryMetrics metrics;
   private final CommandSink commands;
+  private final SilenceApi silences;
+  private final StatsApi stats;
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient peers;
@@ -111,11 +118,14 @@ public final class QueryServer implements AutoCloseable {
   private final Javalin http;
   private volatile HostInfo self;
 
-  private QueryServer(QueryServerConfig config, MeterRegistry registry, CommandSink commands, Clock clock) {
+  private QueryServer(QueryServerConfig config, MeterRegistry registry, CommandSink commands, SilenceSink silences,
+                      Clock clock) {
     this.config = config;
     this.metrics = new QueryMetrics(registry);
     this.commands = commands;
     this.clock = clock;
+    this.silences = new SilenceApi(this, silences);
+    this.stats = new StatsApi(this);
     this.peers = HttpClient.newBuilder().connectTimeout(config.peerTimeout()).version(HttpClient.Version.HTTP_1_1)
         .build();
     this.openApi = resource("/openapi/correlator-query.yaml");
@@ -134,9 +144,23 @@ public final class QueryServer implements AutoCloseable {
    */
   public static QueryServer start(QueryServerConfig config, MeterRegistry registry, CommandSink commands,
                                   Clock clock) {
+    return start(config, registry, commands, SilenceSink.NONE, clock);
+  }
+
+  /**
+   * Binds the port and starts serving (503 until {@link #attach}).
+   *
+   * @param config   settings
+   * @param registry where the API's meters go
+   * @param commands where ack and resolve commands are written
+   * @param silences where silences are written
+   * @param clock    the time of commands and silences
+   */
+  public static QueryServer start(QueryServerConfig config, MeterRegistry registry, CommandSink commands,
+                                  SilenceSink silences, Clock clock) {
     QueryServer server = new QueryServer(Objects.requireNonNull(config, "config"),
         Objects.requireNonNull(registry, "registry"), Objects.requireNonNull(commands, "commands"),
-        Objects.requireNonNull(clock, "clock"));
+        Objects.requireNonNull(silences, "silences"), Objects.requireNonNull(clock, "clock"));
     server.http.start();
     server.self = new HostInfo(config.advertisedHost(), server.http.port());
     log.info("Correlator query API listening on {}:{}, advertised as {}", config.host(), server.http.port(),
@@ -184,6 +208,12 @@ public final class QueryServer implements AutoCloseable {
     r.get("/api/services/{name}", ctx -> timed(ctx, Endpoint.GET_SERVICE, () -> getService(ctx)));
     r.get("/api/topology", ctx -> timed(ctx, Endpoint.TOPOLOGY, () -> getTopology(ctx)));
     console.register(r);
+    r.post("/api/silences", ctx -> timed(ctx, Endpoint.SILENCES, () -> silences.create(ctx)));
+    r.get("/api/silences", ctx -> timed(ctx, Endpoint.SILENCES, () -> silences.list(ctx)));
+    r.get("/api/silences/{id}", ctx -> timed(ctx, Endpoint.SILENCES, () -> silences.get(ctx)));
+    r.delete("/api/silences/{id}", ctx -> timed(ctx, Endpoint.SILENCES, () -> silences.expire(ctx)));
+    r.get("/api/stats", ctx -> timed(ctx, Endpoint.STATS, () -> stats.get(ctx)));
+    r.get(StatsApi.RECORDS_PATH, ctx -> timed(ctx, Endpoint.STATS, () -> stats.records(ctx)));
     r.get("/api/openapi.yaml", ctx -> timed(ctx, Endpoint.OPENAPI,
         () -> ctx.status(200).contentType("application/yaml").result(openApi)));
     r.exception(Exception.class, (e, ctx) -> {
@@ -387,11 +417,19 @@ public final class QueryServer implements AutoCloseable {
     }
   }
 
-  private void command(Context ctx, CommandKind kind) {
+  /** Whether a write may go ahead: no bearer token configured, or the right one given; else answers 401. */
+  boolean authorize(Context ctx) {
     Optional<String> token = config.bearerToken();
     if (token.isPresent() && !authorized(ctx.header("Authorization"), token.get())) {
       ctx.status(401).contentType(TEXT).header("WWW-Authenticate", "Bearer realm=\"stormwatch\"")
           .result("missing or wrong bearer token\n");
+      return false;
+    }
+    return true;
+  }
+
+  private void command(Context ctx, CommandKind kind) {
+    if (!authorize(ctx)) {
       return;
     }
     String id = ctx.pathParam("id");
@@ -513,7 +551,7 @@ public final class QueryServer implements AutoCloseable {
   }
 
   /** A GET to a peer, marked forwarded; empty when it failed, timed out or answered 503/5xx. */
-  private CompletableFuture<Optional<HttpResponse<byte[]>>> forwardAsync(HostInfo host, String pathAndQuery,
+  CompletableFuture<Optional<HttpResponse<byte[]>>> forwardAsync(HostInfo host, String pathAndQuery,
                                                                          Endpoint endpoint) {
     HttpRequest request;
     try {
@@ -544,12 +582,12 @@ public final class QueryServer implements AutoCloseable {
     return "http://" + h + ":" + host.port();
   }
 
-  private boolean isSelf(HostInfo host) {
+  boolean isSelf(HostInfo host) {
     HostInfo me = self;
     return host != null && me != null && host.port() == me.port() && host.host().equalsIgnoreCase(me.host());
   }
 
-  private KafkaStreams runningStreams() {
+  KafkaStreams runningStreams() {
     KafkaStreams ks = streams.get();
     if (ks == null) {
       throw new Unavailable("starting");
@@ -561,9 +599,23 @@ public final class QueryServer implements AutoCloseable {
     return ks;
   }
 
+  // ---------------------------------------------------------------- for the endpoint classes
+
+  QueryServerConfig config() {
+    return config;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  ObjectMapper json() {
+    return json;
+  }
+
   // ---------------------------------------------------------------- responses
 
-  private void ok(Context ctx, JsonNode body) {
+  void ok(Context ctx, JsonNode body) {
     ctx.status(200).contentType(JSON).result(body.toString());
   }
 
@@ -573,11 +625,11 @@ public final class QueryServer implements AutoCloseable {
         .result(answer.body());
   }
 
-  private static void badRequest(Context ctx, String reason) {
+  static void badRequest(Context ctx, String reason) {
     ctx.status(400).contentType(TEXT).result(reason + "\n");
   }
 
-  private static void notFound(Context ctx, String reason) {
+  static void notFound(Context ctx, String reason) {
     ctx.status(404).contentType(TEXT).result(reason + "\n");
   }
 
@@ -621,7 +673,7 @@ public final class QueryServer implements AutoCloseable {
   }
 
   /** No instance can answer for certain now: 503 with Retry-After. */
-  private static final class Unavailable extends RuntimeException {
+  static final class Unavailable extends RuntimeException {
     Unavailable(String reason) {
       super(reason, null, false, false);
     }

@@ -22,11 +22,13 @@ import java.util.Optional;
  * @param topologyStore   the global service graph store, name → {@code ServiceNode} ({@value #TOPOLOGY_STORE})
  * @param notifierUrl     the notifier API's base URL (e.g. {@code http://localhost:8090}), which the web console
  *                        asks "who was paged" through {@code GET /api/notifier/pages}; empty: not configured
+ * @param statsLookback   the correlator's {@code change-lookback}: {@code GET /api/stats} judges the
+ *                        changes of its window by the incidents opened up to this long after it (default 30m)
  */
 public record QueryServerConfig(String host, int port, String advertisedHost, Duration peerTimeout,
                                 Duration retryAfter, Duration commandTimeout, Optional<String> bearerToken,
                                 String incidentsStore, String alertsStore, String membersStore,
-                                String topologyStore, Optional<URI> notifierUrl) {
+                                String topologyStore, Optional<URI> notifierUrl, Duration statsLookback) {
 
   /** The correlator topology's incident store. */
   public static final String INCIDENTS_STORE = "correlator-incidents";
@@ -46,6 +48,10 @@ public record QueryServerConfig(String host, int port, String advertisedHost, Du
     Objects.requireNonNull(membersStore, "membersStore");
     Objects.requireNonNull(topologyStore, "topologyStore");
     Objects.requireNonNull(notifierUrl, "notifierUrl");
+    Objects.requireNonNull(statsLookback, "statsLookback");
+    if (statsLookback.isNegative()) {
+      throw new IllegalArgumentException("statsLookback must not be negative");
+    }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, was " + port);
     }
@@ -64,28 +70,34 @@ public record QueryServerConfig(String host, int port, String advertisedHost, Du
   public static QueryServerConfig defaults() {
     return new QueryServerConfig("0.0.0.0", 8080, "localhost", Duration.ofSeconds(2), Duration.ofSeconds(1),
         Duration.ofSeconds(5), Optional.empty(), INCIDENTS_STORE, ALERTS_STORE, MEMBERS_STORE, TOPOLOGY_STORE,
-        Optional.empty());
+        Optional.empty(), Duration.ofMinutes(30));
   }
 
   public QueryServerConfig withAddress(String bindHost, int bindPort, String advertised) {
     return new QueryServerConfig(bindHost, bindPort, advertised, peerTimeout, retryAfter, commandTimeout,
-        bearerToken, incidentsStore, alertsStore, membersStore, topologyStore, notifierUrl);
+        bearerToken, incidentsStore, alertsStore, membersStore, topologyStore, notifierUrl, statsLookback);
   }
 
   public QueryServerConfig withBearerToken(String token) {
     return new QueryServerConfig(host, port, advertisedHost, peerTimeout, retryAfter, commandTimeout,
-        Optional.of(token), incidentsStore, alertsStore, membersStore, topologyStore, notifierUrl);
+        Optional.of(token), incidentsStore, alertsStore, membersStore, topologyStore, notifierUrl, statsLookback);
   }
 
   public QueryServerConfig withStores(String incidents, String alerts, String members) {
     return new QueryServerConfig(host, port, advertisedHost, peerTimeout, retryAfter, commandTimeout,
-        bearerToken, incidents, alerts, members, topologyStore, notifierUrl);
+        bearerToken, incidents, alerts, members, topologyStore, notifierUrl, statsLookback);
   }
 
   /** With the notifier API at {@code url} ({@code http} or {@code https}, no query), for the console's pages. */
   public QueryServerConfig withNotifierUrl(URI url) {
     return new QueryServerConfig(host, port, advertisedHost, peerTimeout, retryAfter, commandTimeout,
-        bearerToken, incidentsStore, alertsStore, membersStore, topologyStore, Optional.of(url));
+        bearerToken, incidentsStore, alertsStore, membersStore, topologyStore, Optional.of(url), statsLookback);
+  }
+
+  /** A copy with the correlator's {@code change-lookback}, for the statistics. */
+  public QueryServerConfig withStatsLookback(Duration lookback) {
+    return new QueryServerConfig(host, port, advertisedHost, peerTimeout, retryAfter, commandTimeout,
+        bearerToken, incidentsStore, alertsStore, membersStore, topologyStore, notifierUrl, lookback);
   }
 
   private static void checkNotifierUrl(URI url) {

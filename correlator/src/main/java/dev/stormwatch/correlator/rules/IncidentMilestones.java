@@ -71,9 +71,15 @@ public record IncidentMilestones(String id, String service, String team, Severit
         suspects);
   }
 
-  /** The milestones of an incident state. */
+  /** The milestones of an incident state (as {@link #of(Incident)} of its Avro form, without building it). */
   public static IncidentMilestones of(IncidentState s) {
-    return of(s.toAvro());
+    String main = s.rootCauses().isEmpty() ? null : s.rootCauses().get(0).service();
+    if (main == null && !s.services().isEmpty()) {
+      main = s.services().get(0);
+    }
+    return new IncidentMilestones(s.id(), main, s.team(), s.severity(), s.services(), s.firstAlertAt(), s.openedAt(),
+        s.escalatedAt(), s.acknowledgedAt(), s.resolvedAt(), s.isMerged(),
+        s.suspectChanges().stream().map(SuspectChange::getChangeId).toList());
   }
 
   /** Time to detect: escalated minus first alert. */

@@ -211,6 +211,11 @@ public final class Inhibitor implements Muter {
     return Collections.unmodifiableCollection(sources.values());
   }
 
+  /** The indexed source alert with this fingerprint. */
+  public Optional<Source> source(String fingerprint) {
+    return Optional.ofNullable(sources.get(fingerprint));
+  }
+
   /** How many source alerts are indexed. */
   public int size() {
     return sources.size();

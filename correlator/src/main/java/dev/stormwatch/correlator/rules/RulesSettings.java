@@ -39,13 +39,15 @@ import java.util.Objects;
  * @param statsMaxServices      {@code stats-max-services}: distinct {@code service} label values on
  *                              incident metrics before {@code other} (default 200)
  * @param statsMaxTeams         {@code stats-max-teams}: distinct {@code team} label values (default 50)
+ * @param statsRetention        {@code stats-retention}: how long incident milestones and changes are
+ *                              kept for {@code GET /api/stats} (default 30d)
  */
 public record RulesSettings(int flapThreshold, Duration flapWindow, Duration changeLookback,
                             Duration changeRetentionMargin, int changeDependencyHops, int maxSuspectChanges,
                             int maxChangesPerService, int maxChangeServices, double changeSignalWeight,
                             int maxSilences, Duration silenceRetention, List<InhibitRule> inhibitRules,
                             int maxInhibitSources, Duration inhibitSourceTtl, int statsMaxServices,
-                            int statsMaxTeams) {
+                            int statsMaxTeams, Duration statsRetention) {
 
   /** Default {@code flap-threshold}. */
   public static final int DEFAULT_FLAP_THRESHOLD = 4;
@@ -77,12 +79,14 @@ public record RulesSettings(int flapThreshold, Duration flapWindow, Duration cha
   public static final int DEFAULT_STATS_MAX_SERVICES = 200;
   /** Default {@code stats-max-teams}. */
   public static final int DEFAULT_STATS_MAX_TEAMS = 50;
+  /** Default {@code stats-retention}. */
+  public static final Duration DEFAULT_STATS_RETENTION = Duration.ofDays(30);
 
   /** The keys {@link #fromTree} accepts. */
   public static final List<String> KEYS = List.of("flap-threshold", "flap-window", "change-lookback",
       "change-retention-margin", "change-dependency-hops", "max-suspect-changes", "max-changes-per-service",
       "max-change-services", "change-signal-weight", "max-silences", "silence-retention", "inhibit-rules",
-      "max-inhibit-sources", "inhibit-source-ttl", "stats-max-services", "stats-max-teams");
+      "max-inhibit-sources", "inhibit-source-ttl", "stats-max-services", "stats-max-teams", "stats-retention");
 
   /** Validates every value; messages name the key. */
   public RulesSettings {
@@ -108,6 +112,7 @@ public record RulesSettings(int flapThreshold, Duration flapWindow, Duration cha
     positive(inhibitSourceTtl, "inhibit-source-ttl");
     require(statsMaxServices >= 1, "stats-max-services must be at least 1, was " + statsMaxServices);
     require(statsMaxTeams >= 1, "stats-max-teams must be at least 1, was " + statsMaxTeams);
+    positive(statsRetention, "stats-retention");
   }
 
   /** Every setting at its documented default. */
@@ -116,7 +121,7 @@ public record RulesSettings(int flapThreshold, Duration flapWindow, Duration cha
         DEFAULT_CHANGE_RETENTION_MARGIN, DEFAULT_CHANGE_DEPENDENCY_HOPS, DEFAULT_MAX_SUSPECT_CHANGES,
         DEFAULT_MAX_CHANGES_PER_SERVICE, DEFAULT_MAX_CHANGE_SERVICES, DEFAULT_CHANGE_SIGNAL_WEIGHT,
         DEFAULT_MAX_SILENCES, DEFAULT_SILENCE_RETENTION, List.of(), DEFAULT_MAX_INHIBIT_SOURCES,
-        DEFAULT_INHIBIT_SOURCE_TTL, DEFAULT_STATS_MAX_SERVICES, DEFAULT_STATS_MAX_TEAMS);
+        DEFAULT_INHIBIT_SOURCE_TTL, DEFAULT_STATS_MAX_SERVICES, DEFAULT_STATS_MAX_TEAMS, DEFAULT_STATS_RETENTION);
   }
 
   /**
@@ -152,7 +157,8 @@ public record RulesSettings(int flapThreshold, Duration flapWindow, Duration cha
         integer(tree, "max-inhibit-sources", d.maxInhibitSources()),
         duration(tree, "inhibit-source-ttl", d.inhibitSourceTtl()),
         integer(tree, "stats-max-services", d.statsMaxServices()),
-        integer(tree, "stats-max-teams", d.statsMaxTeams()));
+        integer(tree, "stats-max-teams", d.statsMaxTeams()),
+        duration(tree, "stats-retention", d.statsRetention()));
   }
 
   /** How long recent changes are kept: {@code change-lookback + change-retention-margin}. */
@@ -164,7 +170,7 @@ public record RulesSettings(int flapThreshold, Duration flapWindow, Duration cha
   public RulesSettings withInhibitRules(List<InhibitRule> rules) {
     return new RulesSettings(flapThreshold, flapWindow, changeLookback, changeRetentionMargin, changeDependencyHops,
         maxSuspectChanges, maxChangesPerService, maxChangeServices, changeSignalWeight, maxSilences, silenceRetention,
-        rules, maxInhibitSources, inhibitSourceTtl, statsMaxServices, statsMaxTeams);
+        rules, maxInhibitSources, inhibitSourceTtl, statsMaxServices, statsMaxTeams, statsRetention);
   }
 
   private static int integer(JsonNode tree, String key, int fallback) {

@@ -2,20 +2,34 @@ package dev.stormwatch.correlator.topology;
 
 import dev.stormwatch.avro.AlertEvent;
 import dev.stormwatch.avro.AlertSummary;
+import dev.stormwatch.avro.ChangeEvent;
 import dev.stormwatch.avro.EscalationEvent;
+import dev.stormwatch.avro.EscalationKind;
 import dev.stormwatch.avro.Incident;
 import dev.stormwatch.avro.IncidentCommand;
 import dev.stormwatch.avro.IncidentStatus;
 import dev.stormwatch.avro.ServiceNode;
+import dev.stormwatch.avro.Silence;
+import dev.stormwatch.avro.SuspectChange;
 import dev.stormwatch.correlator.domain.AlertState;
 import dev.stormwatch.correlator.domain.Cap;
 import dev.stormwatch.correlator.domain.CommandDecision;
 import dev.stormwatch.correlator.domain.CorrelationDecision;
 import dev.stormwatch.correlator.domain.Correlator;
+import dev.stormwatch.correlator.domain.CorrelatorSettings;
 import dev.stormwatch.correlator.domain.Escalation;
 import dev.stormwatch.correlator.domain.IncidentChange;
 import dev.stormwatch.correlator.domain.IncidentState;
+import dev.stormwatch.correlator.domain.IncidentState.Mark;
 import dev.stormwatch.correlator.domain.ServiceGraph;
+import dev.stormwatch.correlator.rules.AlertView;
+import dev.stormwatch.correlator.rules.ChangeSignal;
+import dev.stormwatch.correlator.rules.ChangeSuspects;
+import dev.stormwatch.correlator.rules.IncidentMetrics;
+import dev.stormwatch.correlator.rules.Muter;
+import dev.stormwatch.correlator.rules.RulesSettings;
+import dev.stormwatch.correlator.rules.Suppression;
+import dev.stormwatch.correlator.rules.Transients;
 import dev.stormwatch.correlator.topology.CorrelatorMetrics.CommandResult;
 import dev.stormwatch.correlator.topology.CorrelatorMetrics.ExpiredState;
 import dev.stormwatch.correlator.topology.CorrelatorMetrics.IncidentEvent;
@@ -23,10 +37,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -64,6 +81,21 @@ import org.slf4j.LoggerFactory;
  * task: beyond it, an observation of a new fingerprint is dropped and counted as
  * {@link Cap#TRACKED_ALERTS}. The count is taken once when the task starts (bounded by the cap) and
  * kept exact from then on.
+ *
+ * <p><b>Rules</b> (issue 5; per-task state in {@link TaskRules}). Every change of an incident goes
+ * through one path: the observed alert is <em>marked</em> (muted by a silence, maintenance window or
+ * inhibition rule, judged at the record's time; flapping, judged by its flap state), the incident's
+ * <em>suspect changes</em> and ranking are looked up, {@link Escalation} decides what to page (an
+ * OPENED of a transient incident, {@link Transients}, is held back), and {@link IncidentMetrics} and
+ * the statistics stores record its milestones. An inhibited alert that is in no incident yet joins
+ * the incident of the alert that inhibits it. Muting is looked at again without new alerts: for
+ * every open incident of the task when the silences change or one of them starts, ends or enters or
+ * leaves a maintenance slot ({@code SilenceSet.nextChangeAfter}); for a domain's open incidents when
+ * its inhibition sources change; and for an incident whenever one of its deadlines is due (group wait,
+ * auto-resolve, a flapping alert's calm-down). A resolved member keeps the mark it had when it
+ * resolved. A change event refreshes the ranking and suspects of its domain's open incidents. The
+ * task of partition 0 writes tombstones for silences that ended more than {@code silence-retention}
+ * ago, so the compacted {@code silences} topic and the global stores stay bounded.
  */
 final class CorrelateProcessor implements Processor<String, CorrelatorInput, String, CorrelatorOutput> {
 
@@ -84,11 +116,22 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
   static final Duration CAP_LOG_EVERY = Duration.ofMinutes(1);
   private final Map<Cap, Long> capLogged = new EnumMap<>(Cap.class);
 
+  /** How often inhibition sources and changes are pruned, and silences past retention tombstoned. */
+  static final Duration HOUSEKEEPING_EVERY = Duration.ofMinutes(1);
+
   private final Correlator correlator;
+  private final RulesSettings rulesSettings;
+  private final TaskRules rules;
   private final TopologyView view;
   private final CorrelatorMetrics metrics;
+  private final IncidentMetrics incidentMetrics;
   private final Duration punctuateEvery;
   private ProcessorContext<String, CorrelatorOutput> context;
+  private KeyValueStore<String, Silence> silenceStore;
+  /** The silences version the task's incidents were last marked with, and when that may change by itself. */
+  private long silencesVersion;
+  private Instant silencesNextChange;
+  private long lastHousekeeping = Long.MIN_VALUE;
   private KeyValueStore<String, ServiceNode> topology;
   private KeyValueStore<String, AlertState> alerts;
   private KeyValueStore<String, String> alertIncident;
@@ -124,10 +167,14 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
   /** Entries of {@code alerts}: counted at init, then kept exact. */
   private long tracked;
 
-  CorrelateProcessor(Correlator correlator, TopologyView view, CorrelatorMetrics metrics, Duration punctuateEvery) {
-    this.correlator = correlator;
+  CorrelateProcessor(CorrelatorSettings settings, RulesSettings rulesSettings, TopologyView view, SilenceView silences,
+                     CorrelatorMetrics metrics, IncidentMetrics incidentMetrics, Duration punctuateEvery) {
+    this.rulesSettings = rulesSettings;
+    this.rules = new TaskRules(rulesSettings, silences, metrics);
+    this.correlator = new Correlator(settings, List.of(ChangeSignal.of(rules.changes(), rulesSettings)));
     this.view = view;
     this.metrics = metrics;
+    this.incidentMetrics = incidentMetrics;
     this.punctuateEvery = punctuateEvery;
   }
 
@@ -145,6 +192,10 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
     domainIndex = context.getStateStore(CorrelatorStores.DOMAIN_INDEX);
     deadlines = context.getStateStore(CorrelatorStores.DEADLINES);
     alertExpiry = context.getStateStore(CorrelatorStores.ALERT_EXPIRY);
+    silenceStore = context.getStateStore(CorrelatorStores.SILENCES);
+    rules.init(context);
+    silencesVersion = -1;
+    silencesNextChange = null;
     tracked = 0;
     try (KeyValueIterator<String, AlertState> it = alerts.all()) {
       while (it.hasNext()) {
@@ -161,6 +212,8 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
       alert(record.key(), a.event(), record.timestamp());
     } else if (record.value() instanceof CorrelatorInput.Command c) {
       command(c.command(), record.timestamp());
+    } else if (record.value() instanceof CorrelatorInput.Change c) {
+      change(record.key(), c.event(), record.timestamp());
     }
   }
 
@@ -186,8 +239,13 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
     }
     armExpiry(previous, alert);
     ServiceGraph graph = view.graph(topology);
+    Instant at = Instant.ofEpochMilli(timestamp);
+    boolean sourcesChanged = rules.observe(domain, alert, event, at);
+    Optional<Suppression> mute = rules.muter(domain, at).mutes(AlertView.of(alert), at);
+    Optional<String> inhibitedBy = mute.filter(m -> m.kind() == Suppression.Kind.INHIBITION)
+        .map(m -> alertIncident.get(m.sourceFingerprint()));
     CorrelationDecision d = correlator.correlate(alert, domain, Optional.ofNullable(alertIncident.get(fp)),
-        incidentsOf(domain), graph);
+        incidentsOf(domain), graph, inhibitedBy);
     metrics.alerts(d.outcome()).increment();
     for (Cap cap : d.capsHit()) {
       capHit(cap, domain, fp, d.incidentId().orElse("-"), d.outcome(), d.reason(), timestamp);
@@ -201,8 +259,145 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
       metrics.incidents(IncidentEvent.REOPENED).increment();
     }
     Instant now = alert.eventTime();
+    TaskRules.Marked marked = rules.mark(fp, mute, at);
     for (IncidentChange change : d.changes()) {
-      save(change.before(), escalate(change, now, timestamp), timestamp, true);
+      IncidentState after = change.after();
+      if (after.members().containsKey(fp)) {
+        after = applyMarks(after, Map.of(fp, marked), at);
+      }
+      after = withSuspects(after, graph, at, false);
+      save(change.before(), escalate(new IncidentChange(change.before(), after), now, timestamp), timestamp, true);
+    }
+    if (sourcesChanged) {
+      remarkDomain(domain, at, timestamp);
+    }
+  }
+
+  // ---- changes -------------------------------------------------------------------------------
+
+  /**
+   * A change routed to {@code domain}: kept, and the ranking and suspects of the domain's open
+   * incidents looked at again (a change that arrives after the incident opened may be a suspect).
+   */
+  private void change(String domain, ChangeEvent event, long timestamp) {
+    Instant now = Instant.ofEpochMilli(Math.max(timestamp, context.currentStreamTimeMs()));
+    if (!rules.addChange(event, now)) {
+      return;
+    }
+    ServiceGraph graph = view.graph(topology);
+    Instant at = Instant.ofEpochMilli(timestamp);
+    for (IncidentState incident : incidentsOf(domain)) {
+      if (!incident.isOpen()) {
+        continue;
+      }
+      IncidentState after = withSuspects(correlator.rerank(incident, graph), graph, at, true);
+      if (!after.equals(incident)) {
+        save(incident, escalate(new IncidentChange(incident, after), at, timestamp), timestamp, true);
+      }
+    }
+  }
+
+  /**
+   * The incident with its suspect changes looked up (and the new ones counted for the change failure
+   * rate). With {@code note}, a change of the ranking or suspects is a new revision with a timeline
+   * line (a change that arrived late); else it is part of the caller's change.
+   */
+  private IncidentState withSuspects(IncidentState incident, ServiceGraph graph, Instant at, boolean note) {
+    if (incident.isMerged()) {
+      return incident;
+    }
+    List<ChangeSuspects.Suspect> suspects = rules.suspects(incident, graph);
+    List<SuspectChange> avro = suspects.stream().map(ChangeSuspects.Suspect::toAvro).toList();
+    IncidentState after = incident.withSuspectChanges(avro);
+    if (after == incident && !note) {
+      return incident;
+    }
+    Set<String> known = new HashSet<>();
+    incident.suspectChanges().forEach(c -> known.add(c.getChangeId()));
+    List<String> fresh = new ArrayList<>();
+    for (ChangeSuspects.Suspect suspect : suspects) {
+      incidentMetrics.suspected(suspect.change().service(), suspect.change().id());
+      if (!known.contains(suspect.change().id())) {
+        fresh.add(suspect.reason());
+      }
+    }
+    if (note && !after.equals(incident)) {
+      return after.noted(at, fresh.isEmpty() ? "root causes ranked again for a change that arrived late"
+          : "suspect change" + (fresh.size() == 1 ? "" : "s") + ": " + String.join("; ", fresh), correlator.settings());
+    }
+    return after;
+  }
+
+  // ---- marks ---------------------------------------------------------------------------------
+
+  /** Applies marks; a flapping member gets a deadline at its calm-down, when its mark is looked at again. */
+  private IncidentState applyMarks(IncidentState incident, Map<String, TaskRules.Marked> marks, Instant at) {
+    Map<String, Mark> plain = new HashMap<>();
+    marks.forEach((fp, m) -> {
+      plain.put(fp, m.mark());
+      if (m.calmsAt() != null && incident.isOpen()) {
+        deadlines.put(deadlineKey(m.calmsAt(), incident.id()), incident.id());
+      }
+    });
+    return incident.withMarks(plain, at, correlator.settings());
+  }
+
+  /**
+   * Every member of an open incident marked again at {@code now}: a firing member's muting and every
+   * member's flapping (a resolved member keeps the muting it resolved with).
+   */
+  private IncidentState remark(IncidentState incident, Instant now) {
+    if (!incident.isOpen()) {
+      return incident;
+    }
+    Muter muter = rules.muter(incident.domain(), now);
+    Map<String, TaskRules.Marked> marks = new HashMap<>();
+    for (IncidentState.Member m : incident.members().values()) {
+      AlertState alert = m.firing() ? alerts.get(m.fingerprint()) : null;
+      marks.put(m.fingerprint(), alert != null ? rules.mark(m.fingerprint(), muter.mutes(AlertView.of(alert), now), now)
+          : rules.mark(m.fingerprint(), m.mark(), now));
+    }
+    return applyMarks(incident, marks, now);
+  }
+
+  /** Marks an incident again at {@code now} and, when that changes it, escalates and saves it. */
+  private void reevaluate(IncidentState before, Instant now, long timestamp) {
+    IncidentState marked = remark(before, now);
+    if (marked != before) {
+      save(before, escalate(new IncidentChange(before, marked), now, timestamp), timestamp, true);
+    }
+  }
+
+  /** Every open incident of a domain marked again (its inhibition sources changed). */
+  private void remarkDomain(String domain, Instant now, long timestamp) {
+    for (IncidentState incident : incidentsOf(domain)) {
+      reevaluate(incident, now, timestamp);
+    }
+  }
+
+  /**
+   * Every open incident of the task marked again, when the silences changed or one of them starts,
+   * ends or enters or leaves a slot at or before {@code now}.
+   */
+  private void remarkOnSilences(Instant now, long timestamp) {
+    SilenceView.Snapshot silences = rules.silences(now);
+    boolean due = silencesNextChange != null && !now.isBefore(silencesNextChange);
+    if (silences.version() == silencesVersion && !due) {
+      return;
+    }
+    silencesVersion = silences.version();
+    silencesNextChange = silences.set().nextChangeAfter(now).orElse(null);
+    List<String> ids = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = domainIndex.all()) {
+      while (it.hasNext()) {
+        ids.add(it.next().value);
+      }
+    }
+    for (String id : ids) {
+      IncidentState incident = load(id);
+      if (incident != null) {
+        reevaluate(incident, now, timestamp);
+      }
     }
   }
 
@@ -311,9 +506,42 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
 
   private void punctuate(long timestamp) {
     Instant now = Instant.ofEpochMilli(timestamp);
+    remarkOnSilences(now, timestamp);
     incidentDeadlines(now, timestamp);
     expireAlerts(now);
+    if (lastHousekeeping == Long.MIN_VALUE || timestamp - lastHousekeeping >= HOUSEKEEPING_EVERY.toMillis()
+        || timestamp < lastHousekeeping) {
+      lastHousekeeping = timestamp;
+      for (String domain : rules.prune(now)) {
+        remarkDomain(domain, now, timestamp);
+      }
+      tombstoneOldSilences(now, timestamp);
+    }
     emitPending(timestamp);
+  }
+
+  /**
+   * On the task of partition 0 only (one writer): a tombstone for every silence in the global store
+   * that ended {@code silence-retention} or more ago, and for every value that cannot be decoded.
+   */
+  private void tombstoneOldSilences(Instant now, long timestamp) {
+    if (context.taskId().partition() != 0) {
+      return;
+    }
+    List<String> gone = new ArrayList<>();
+    try (KeyValueIterator<String, Silence> it = silenceStore.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, Silence> kv = it.next();
+        if (kv.value == null || kv.value.getEndsAt() == null
+            || !now.isBefore(kv.value.getEndsAt().plus(rulesSettings.silenceRetention()))) {
+          gone.add(kv.key);
+        }
+      }
+    }
+    for (String id : gone) {
+      log.info("silence {} ended more than {} ago: tombstoned", id, rulesSettings.silenceRetention());
+      context.forward(new Record<>(id, new CorrelatorOutput.SilenceGone(id), timestamp));
+    }
   }
 
   /**
@@ -371,6 +599,7 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
         continue;
       }
       alerts.delete(fp);
+      rules.forget(fp);
       if (home != null) {
         alertIncident.delete(fp);
       }
@@ -398,17 +627,26 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
         continue;
       }
       IncidentState current = before;
+      IncidentState marked = remark(current, now);
+      if (marked != current) {
+        current = escalate(new IncidentChange(current, marked), now, timestamp);
+      }
       Optional<IncidentChange> ticked = correlator.tick(current, now);
       if (ticked.isPresent()) {
         current = escalate(ticked.get(), now, timestamp);
       }
       current = escalate(new IncidentChange(current, current), now, timestamp);
       if (correlator.expired(current, now)) {
+        if (!current.equals(before)) {
+          // resolved and past its retention in one punctuation (the clock jumped): its last milestones count
+          incidentMetrics.record(before, current);
+          rules.recordStats(before, current);
+        }
         expire(current, timestamp);
       } else if (!current.equals(before)) {
         save(before, current, timestamp, false);
       } else {
-        correlator.nextDeadline(before).filter(t -> t.isAfter(now))
+        correlator.nextDeadlineAfter(before, now)
             .ifPresent(t -> deadlines.put(deadlineKey(t, before.id()), before.id()));
       }
     }
@@ -421,6 +659,13 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
     IncidentState before = change.before();
     IncidentState after = change.after();
     Escalation.Decision e = correlator.escalation().decide(before, after, now);
+    if (e.emits() && e.kind().get() == EscalationKind.OPENED) {
+      Transients.Verdict transientVerdict = Transients.check(after, correlator.settings().groupWait());
+      if (transientVerdict.isTransient()) {
+        log.debug("incident {} does not page: {}", after.id(), transientVerdict.reason());
+        e = new Escalation.Decision(Optional.empty(), transientVerdict.reason(), Optional.empty());
+      }
+    }
     if (e.emits()) {
       EscalationEvent event = e.event(after, now);
       after = e.record(after, now, correlator.settings());
@@ -433,8 +678,22 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
       metrics.incidents(IncidentEvent.MERGED).increment();
     } else if (!after.isMerged() && after.status() == IncidentStatus.RESOLVED && !wasResolved) {
       metrics.incidents(IncidentEvent.RESOLVED).increment();
+      if (after.escalatedAt() == null && after.reopenCount() == 0) {
+        unpaged(after);
+      }
     }
     return after;
+  }
+
+  /** Counts an incident that resolved without ever paging, by why: transient, silenced or inhibited. */
+  private void unpaged(IncidentState incident) {
+    if (Transients.check(incident, correlator.settings().groupWait()).isTransient()) {
+      incidentMetrics.unpaged(IncidentMetrics.Unpaged.TRANSIENT);
+    } else if (incident.suppressed()) {
+      boolean inhibited = incident.members().values().stream()
+          .anyMatch(m -> m.suppressed() && m.suppressedBy() != null && m.suppressedBy().startsWith("inhibit:"));
+      incidentMetrics.unpaged(inhibited ? IncidentMetrics.Unpaged.INHIBITED : IncidentMetrics.Unpaged.SILENCED);
+    }
   }
 
   /**
@@ -475,6 +734,8 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
         known.add(id);
       }
     }
+    incidentMetrics.record(stored, after);
+    rules.recordStats(stored, after);
     String mark = incidentOutput.get(id);
     if (mark == null) {
       incidentOutput.put(id, SENT);
@@ -502,6 +763,7 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
       if (id.equals(alertIncident.get(fp))) {
         alertIncident.delete(fp);
         AlertState alert = alerts.get(fp);
+        rules.forget(fp);
         if (alert != null) {
           alerts.delete(fp);
           alertExpiry.delete(deadlineKey(correlator.alertExpiresAt(alert), fp));

@@ -1,13 +1,14 @@
 package dev.stormwatch.correlator.topology;
 
 import dev.stormwatch.avro.AlertEvent;
+import dev.stormwatch.avro.ChangeEvent;
 import dev.stormwatch.avro.IncidentCommand;
 import java.util.Objects;
 
 /**
  * The one value type of the repartition topic {@code correlator-input-by-domain}: an alert (keyed
- * by its domain) or a command (keyed by incident id), so both reach the partition that owns the
- * domain, in one order.
+ * by its domain), a command (keyed by incident id) or a change (keyed by a domain it matters to), so
+ * all reach the partition that owns the domain, in one order.
  */
 public sealed interface CorrelatorInput {
 
@@ -24,6 +25,14 @@ public sealed interface CorrelatorInput {
     /** Validates. */
     public Command {
       Objects.requireNonNull(command, "command");
+    }
+  }
+
+  /** A change (deploy, rollback, config, feature flag), routed to a domain it may be a suspect in. */
+  record Change(ChangeEvent event) implements CorrelatorInput {
+    /** Validates. */
+    public Change {
+      Objects.requireNonNull(event, "event");
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.stormwatch.correlator.topology;
 
 import dev.stormwatch.avro.AlertEvent;
+import dev.stormwatch.avro.ChangeEvent;
 import dev.stormwatch.avro.IncidentCommand;
 import java.util.Arrays;
 import org.apache.kafka.common.errors.SerializationException;
@@ -10,10 +11,11 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * {@link CorrelatorInput} on the repartition topic: a 1-byte tag ({@value #ALERT} alert,
- * {@value #COMMAND} command) and the Confluent-wire-format bytes of the wrapped record. The wrapped
- * record is written under the subject of the topic it was read from ({@code alerts.normalized},
- * {@code incident.commands}), not of the repartition topic, because two record types under one
- * subject would break its compatibility check; the schema id in the bytes is all a reader needs.
+ * {@value #COMMAND} command, {@value #CHANGE} change) and the Confluent-wire-format bytes of the
+ * wrapped record. The wrapped record is written under the subject of the topic it was read from
+ * ({@code alerts.normalized}, {@code incident.commands}, {@code changes.events}), not of the
+ * repartition topic, because several record types under one subject would break its compatibility
+ * check; the schema id in the bytes is all a reader needs.
  */
 public final class CorrelatorInputSerde implements Serde<CorrelatorInput> {
 
@@ -21,24 +23,32 @@ public final class CorrelatorInputSerde implements Serde<CorrelatorInput> {
   public static final byte ALERT = 1;
   /** Tag of a command. */
   public static final byte COMMAND = 2;
+  /** Tag of a change. */
+  public static final byte CHANGE = 3;
 
   private final Serde<AlertEvent> alerts;
   private final String alertSubjectTopic;
   private final Serde<IncidentCommand> commands;
   private final String commandSubjectTopic;
+  private final Serde<ChangeEvent> changes;
+  private final String changeSubjectTopic;
 
   /**
    * @param alerts              the AlertEvent serde
    * @param alertSubjectTopic   the topic whose subject alerts are written under
    * @param commands            the IncidentCommand serde
    * @param commandSubjectTopic the topic whose subject commands are written under
+   * @param changes             the ChangeEvent serde
+   * @param changeSubjectTopic  the topic whose subject changes are written under
    */
   public CorrelatorInputSerde(Serde<AlertEvent> alerts, String alertSubjectTopic, Serde<IncidentCommand> commands,
-                              String commandSubjectTopic) {
+                              String commandSubjectTopic, Serde<ChangeEvent> changes, String changeSubjectTopic) {
     this.alerts = alerts;
     this.alertSubjectTopic = alertSubjectTopic;
     this.commands = commands;
     this.commandSubjectTopic = commandSubjectTopic;
+    this.changes = changes;
+    this.changeSubjectTopic = changeSubjectTopic;
   }
 
   @Override
@@ -52,9 +62,12 @@ public final class CorrelatorInputSerde implements Serde<CorrelatorInput> {
       if (input instanceof CorrelatorInput.Alert a) {
         tag = ALERT;
         body = alerts.serializer().serialize(alertSubjectTopic, a.event());
-      } else {
+      } else if (input instanceof CorrelatorInput.Command c) {
         tag = COMMAND;
-        body = commands.serializer().serialize(commandSubjectTopic, ((CorrelatorInput.Command) input).command());
+        body = commands.serializer().serialize(commandSubjectTopic, c.command());
+      } else {
+        tag = CHANGE;
+        body = changes.serializer().serialize(changeSubjectTopic, ((CorrelatorInput.Change) input).event());
       }
       byte[] out = new byte[body.length + 1];
       out[0] = tag;
@@ -77,6 +90,7 @@ public final class CorrelatorInputSerde implements Serde<CorrelatorInput> {
       return switch (bytes[0]) {
         case ALERT -> new CorrelatorInput.Alert(alerts.deserializer().deserialize(alertSubjectTopic, body));
         case COMMAND -> new CorrelatorInput.Command(commands.deserializer().deserialize(commandSubjectTopic, body));
+        case CHANGE -> new CorrelatorInput.Change(changes.deserializer().deserialize(changeSubjectTopic, body));
         default -> throw new SerializationException("unknown correlator input tag " + bytes[0]);
       };
     };

@@ -25,7 +25,13 @@ import java.util.Map;
  *   <li>{@code stormwatch_correlator_commands_total{result}}: applied, ignored, rejected (dead-lettered)</li>
  *   <li>{@code stormwatch_correlator_domain_moves_total}: services whose domain changed on a topology update</li>
  *   <li>{@code stormwatch_correlator_unknown_services_total}: alerts on services missing from the topology</li>
+ *   <li>{@code stormwatch_correlator_silences_total{outcome}}: silence records stored, deleted (tombstones)
+ *       or ignored as invalid ({@link SilenceOutcome})</li>
+ *   <li>{@code stormwatch_correlator_changes_total{result}}: change events routed to their domains, or
+ *       rejected to the dead-letter topic ({@link ChangeResult})</li>
  * </ul>
+ * The incident metrics (MTTD, MTTA, MTTR, volume, change failure rate) are
+ * {@code dev.stormwatch.correlator.rules.IncidentMetrics}, on the same registry ({@link #registry()}).
  */
 public final class CorrelatorMetrics {
 
@@ -38,17 +44,35 @@ public final class CorrelatorMetrics {
   /** What happened to a command. */
   public enum CommandResult { APPLIED, IGNORED, REJECTED }
 
+  /** What happened to a silence record. */
+  public enum SilenceOutcome { STORED, DELETED, INVALID }
+
+  /** What happened to a change event. */
+  public enum ChangeResult { ROUTED, REJECTED }
+
   private final Map<Outcome, Counter> alerts = new EnumMap<>(Outcome.class);
   private final Map<IncidentEvent, Counter> incidents = new EnumMap<>(IncidentEvent.class);
   private final Map<EscalationKind, Counter> escalations = new EnumMap<>(EscalationKind.class);
   private final Map<Cap, Counter> caps = new EnumMap<>(Cap.class);
   private final Map<CommandResult, Counter> commands = new EnumMap<>(CommandResult.class);
   private final Map<ExpiredState, Counter> expired = new EnumMap<>(ExpiredState.class);
+  private final Map<SilenceOutcome, Counter> silences = new EnumMap<>(SilenceOutcome.class);
+  private final Map<ChangeResult, Counter> changes = new EnumMap<>(ChangeResult.class);
   private final Counter domainMoves;
   private final Counter unknownServices;
+  private final MeterRegistry registry;
 
   /** Registers every meter at zero. */
   public CorrelatorMetrics(MeterRegistry meters) {
+    this.registry = meters;
+    for (SilenceOutcome o : SilenceOutcome.values()) {
+      silences.put(o, Counter.builder("stormwatch.correlator.silences").description("Silence records by outcome")
+          .tag("outcome", label(o)).register(meters));
+    }
+    for (ChangeResult r : ChangeResult.values()) {
+      changes.put(r, Counter.builder("stormwatch.correlator.changes").description("Change events by result")
+          .tag("result", label(r)).register(meters));
+    }
     for (Outcome o : Outcome.values()) {
       alerts.put(o, Counter.builder("stormwatch.correlator.alerts").description("Alert observations correlated")
           .tag("outcome", label(o)).register(meters));
@@ -117,6 +141,21 @@ public final class CorrelatorMetrics {
   /** Alerts on unknown services. */
   public Counter unknownServices() {
     return unknownServices;
+  }
+
+  /** Silence records by outcome. */
+  public Counter silences(SilenceOutcome outcome) {
+    return silences.get(outcome);
+  }
+
+  /** Change events by result. */
+  public Counter changes(ChangeResult result) {
+    return changes.get(result);
+  }
+
+  /** The registry these meters are on. */
+  public MeterRegistry registry() {
+    return registry;
   }
 
   private static String label(Enum<?> e) {

@@ -52,11 +52,35 @@ public final class CorrelatorStores {
    */
   public static final String ALERT_EXPIRY = "correlator-alert-expiry";
 
+  /**
+   * Global: silences and maintenance windows, id → {@code Silence} as read from the compacted
+   * {@code silences} topic (a value that cannot be decoded reads as null). A shared
+   * {@link SilenceView} compiles it into a {@code SilenceSet}; the query API lists it.
+   */
+  public static final String SILENCES = "correlator-silences";
+  /**
+   * Domain-keyed: {@code <domain>|<fingerprint>} → encoded {@code Inhibitor.Source}: the firing alerts
+   * that match an inhibition rule's source side, per domain (inhibition works within a domain).
+   */
+  public static final String INHIBIT_SOURCES = "correlator-inhibit-sources";
+  /** Domain-keyed: fingerprint → {@code FlapState}, the recent state changes of an alert; leaves with the alert. */
+  public static final String FLAP_STATES = "correlator-flap-states";
+  /** Domain-keyed: service → {@code ServiceChanges}, the recent changes of a service seen by this task. */
+  public static final String CHANGES = "correlator-changes";
+  /**
+   * Domain-keyed window store: incident id at its {@code openedAt} → its milestones (JSON, see
+   * {@link StatsCodec}); kept {@code stats-retention}, for {@code GET /api/stats}.
+   */
+  public static final String STATS_INCIDENTS = "correlator-stats-incidents";
+  /** Domain-keyed window store: change id at its time → the change (JSON); kept {@code stats-retention}. */
+  public static final String STATS_CHANGES = "correlator-stats-changes";
+
   /** The stores of the routing processor. */
   public static final List<String> ROUTE = List.of(ALERT_ROUTES, ALERT_ROUTE_EXPIRY);
   /** The stores of the domain-keyed correlate processor. */
   public static final List<String> CORRELATE = List.of(ALERTS, ALERT_INCIDENT, INCIDENTS, INCIDENT_ALERTS,
-      INCIDENT_OUTPUT, DOMAIN_INDEX, DEADLINES, ALERT_EXPIRY);
+      INCIDENT_OUTPUT, DOMAIN_INDEX, DEADLINES, ALERT_EXPIRY, INHIBIT_SOURCES, FLAP_STATES, CHANGES, STATS_INCIDENTS,
+      STATS_CHANGES);
 
   private CorrelatorStores() {}
 }

@@ -9,6 +9,7 @@ import dev.stormwatch.avro.EscalationEvent;
 import dev.stormwatch.avro.EscalationKind;
 import dev.stormwatch.avro.Severity;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +99,69 @@ class EscalationTest {
     Escalation.Decision d = escalation.decide(paged, merged, t(50));
     assertThat(d.kind()).contains(EscalationKind.RESOLVED);
     assertThat(d.reason()).contains("merged into inc-a");
+  }
+
+  @Test
+  void aMutedIncidentDoesNotPageUntilItIsUnmutedAndARaisedSeverityStaysQuiet() {
+    IncidentState.Mark muted = new IncidentState.Mark(true, "silence:s-1", "silenced by alice", false);
+    IncidentState i = open("a", "cartservice", Severity.WARNING, 0);
+    IncidentState quiet = i.withMarks(Map.of("a", muted), t(1), settings);
+    assertThat(quiet.suppressed()).isTrue();
+    assertThat(escalation.dueAt(quiet)).isEmpty();
+    assertThat(escalation.decide(i, quiet, t(40)).emits()).isFalse();
+    IncidentState loud = quiet.withMarks(Map.of("a", IncidentState.Mark.NONE), t(50), settings);
+    assertThat(escalation.decide(quiet, loud, t(50)).kind()).contains(EscalationKind.OPENED);
+
+    IncidentState paged = escalation.decide(i, i, t(30)).record(i, t(30), settings);
+    IncidentState silenced = paged.withMarks(Map.of("a", muted), t(60), settings);
+    IncidentState worse = silenced.attach(fire("a", "cartservice", Severity.CRITICAL, t(70)), settings);
+    assertThat(escalation.decide(silenced, worse, t(70)).emits()).as("muted: no SEVERITY_RAISED").isFalse();
+    IncidentState resolved = worse.resolve(IncidentState.AUTO, t(400), "quiet", settings);
+    assertThat(escalation.decide(worse, resolved, t(400)).kind()).as("the page that went out is closed")
+        .contains(EscalationKind.RESOLVED);
+  }
+
+  @Test
+  void aReopenWhileMutedPagesOnlyOnceUnmutedAndItsResolveIsNotSentTwice() {
+    IncidentState.Mark muted = new IncidentState.Mark(true, "silence:s-1", "silenced by alice", false);
+    IncidentState i = open("a", "cartservice", Severity.HIGH, 0);
+    IncidentState paged = escalation.decide(i, i, t(30)).record(i, t(30), settings);
+    IncidentState closed = paged.resolve(IncidentState.AUTO, t(400), "quiet", settings);
+    closed = escalation.decide(paged, closed, t(400)).record(closed, t(400), settings);
+    assertThat(closed.lastEscalation()).contains("RESOLVED");
+
+    IncidentState reopened = closed.reopen(t(500), "fired again", settings).withMarks(Map.of("a", muted),
+        t(500), settings);
+    Escalation.Decision silent = escalation.decide(closed, reopened, t(500));
+    assertThat(silent.emits()).isFalse();
+    assertThat(silent.reason()).contains("muted");
+
+    IncidentState unmuted = reopened.withMarks(Map.of("a", IncidentState.Mark.NONE), t(600), settings);
+    Escalation.Decision d = escalation.decide(reopened, unmuted, t(600));
+    assertThat(d.kind()).contains(EscalationKind.REOPENED);
+    assertThat(d.reason()).contains("no longer muted");
+
+    IncidentState resolvedAgain = reopened.resolve(IncidentState.AUTO, t(900), "quiet", settings);
+    assertThat(escalation.decide(reopened, resolvedAgain, t(900)).emits()).as("its page was already closed")
+        .isFalse();
+  }
+
+  @Test
+  void aFlappingAlertDoesNotPageReopenedAndHoldsTheIncidentOpen() {
+    IncidentState.Mark flapping = new IncidentState.Mark(false, null, null, true);
+    IncidentState i = open("a", "cartservice", Severity.HIGH, 0);
+    IncidentState paged = escalation.decide(i, i, t(30)).record(i, t(30), settings);
+    IncidentState closed = paged.resolve(IncidentState.AUTO, t(400), "quiet", settings);
+    closed = escalation.decide(paged, closed, t(400)).record(closed, t(400), settings);
+    IncidentState reopened = closed.reopen(t(500), "fired again", settings).withMarks(Map.of("a", flapping),
+        t(500), settings);
+    assertThat(reopened.flapping()).isTrue();
+    assertThat(escalation.decide(closed, reopened, t(500)).emits()).isFalse();
+    IncidentState calm = reopened.attach(fire("a", "cartservice", Severity.HIGH, t(0))
+        .observe(Fixtures.resolved("a", "cartservice", Severity.HIGH, t(0), t(510))), settings);
+    assertThat(calm.resolveDueAt(settings.resolveAfter())).as("held while it flaps").isEmpty();
+    assertThat(calm.withMarks(Map.of("a", IncidentState.Mark.NONE), t(700), settings)
+        .resolveDueAt(settings.resolveAfter())).contains(t(510 + 300));
   }
 
   @Test

@@ -46,9 +46,10 @@ class RulesSettingsTest {
         inhibit-source-ttl: PT12H
         stats-max-services: 40
         stats-max-teams: 10
+        stats-retention: 90d
         """));
     assertThat(s).isEqualTo(new RulesSettings(6, Duration.ofHours(1), Duration.ofMinutes(45), Duration.ofMinutes(15),
-        2, 5, 20, 500, 0.5, 100, Duration.ofDays(5), s.inhibitRules(), 50, Duration.ofHours(12), 40, 10));
+        2, 5, 20, 500, 0.5, 100, Duration.ofDays(5), s.inhibitRules(), 50, Duration.ofHours(12), 40, 10, Duration.ofDays(90)));
     assertThat(s.inhibitRules()).singleElement().extracting(InhibitRule::name).isEqualTo("cluster-down");
     assertThat(s.changeRetention()).isEqualTo(Duration.ofHours(1));
   }
