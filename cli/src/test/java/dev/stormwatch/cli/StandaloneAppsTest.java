@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The gateway, ingest and the correlator each run as their own "process" (their own command, sharing nothing but
+ * The gateway, ingest, the correlator and the notifier each run as their own "process" (their own command, sharing nothing but
  * Kafka and the registry), configured by one file plus flags: an alert posted to the gateway
  * comes out of ingest, and ingest's own /metrics and /healthz answer.
  */
@@ -43,7 +43,7 @@ class StandaloneAppsTest {
   @TempDir Path dir;
 
   @Test
-  void gatewayAndIngestRunAloneAgainstAnyClusterAndRegistry(KafkaTestEnv kafka) throws Exception {
+  void everyAppRunsAloneAgainstAnyClusterAndRegistry(KafkaTestEnv kafka) throws Exception {
     String prefix = kafka.uniqueName("solo") + ".";
     Path config = Files.writeString(dir.resolve("stormwatch.yaml"), """
         kafka:
@@ -69,6 +69,10 @@ class StandaloneAppsTest {
         "--config", config.toString(), "--state-dir", dir.resolve("correlator").toString(), "--metrics-port", "0",
         "--query-host", "127.0.0.1", "--query-port", "0", "--advertised-host", "127.0.0.1",
         "--application-id", kafka.uniqueName("correlator"));
+    NotifierCommand notifier = new NotifierCommand();
+    CompletableFuture<Integer> notifierExit = run(notifier, notifier.foreground.started,
+        "--config", config.toString(), "--state-dir", dir.resolve("notifier").toString(), "--metrics-port", "0",
+        "--api-port", "0", "--inbox", "--application-id", kafka.uniqueName("notifier"));
     try {
       HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(gateway.gateway.url() + "/api/v2/alerts"))
           .header("Content-Type", "application/json")
@@ -95,12 +99,20 @@ class StandaloneAppsTest {
       String queryUrl = "http://" + correlator.query.applicationServer();
       Awaitility.await().atMost(DEADLINE).untilAsserted(() -> assertThat(get(queryUrl + "/api/incidents"))
           .contains("\"services\":[\"storage\"]"));
+      // ... and the notifier, alone, answers on its API once it has read pages.log
+      String notifierUrl = notifier.api.url().toString();
+      Awaitility.await().atMost(DEADLINE).untilAsserted(() -> assertThat(http.send(HttpRequest.newBuilder(
+          URI.create(notifierUrl + "/api/pages")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+          .isEqualTo(200));
+      assertThat(get(notifierUrl + "/api/inbox")).isEqualTo("{\"pages\":[]}");
     } finally {
+      notifier.foreground.stop();
       gateway.foreground.stop();
       ingest.foreground.stop();
       correlator.foreground.stop();
     }
     assertThat(correlatorExit.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isZero();
+    assertThat(notifierExit.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isZero();
     assertThat(gatewayExit.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isZero();
     assertThat(ingestExit.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isZero();
   }
