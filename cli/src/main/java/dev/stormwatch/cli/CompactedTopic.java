@@ -23,11 +23,9 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -52,8 +50,6 @@ import org.apache.kafka.common.utils.Utils;
  * @param <V> the value type
  */
 final class CompactedTopic<V extends SpecificRecord> implements AutoCloseable {
-
-  private static final Duration MAX_POLL = Duration.ofMillis(200);
 
   private final KafkaOptions options;
   private final String topic;
@@ -122,11 +118,7 @@ final class CompactedTopic<V extends SpecificRecord> implements AutoCloseable {
    */
   Map<String, V> readAll() {
     probe();
-    Map<String, Object> props = clientProps(ConsumerConfig.CLIENT_ID_CONFIG, "stormwatch-cli-reader");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    Map<String, Object> props = KafkaCalls.readerProps(options);
     long deadline = System.nanoTime() + options.timeout.toNanos();
     Map<String, V> records = new TreeMap<>();
     Deserializer<V> values = serde.deserializer();
@@ -140,23 +132,16 @@ final class CompactedTopic<V extends SpecificRecord> implements AutoCloseable {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, KafkaCalls.atLeastOneMilli(KafkaCalls.remaining(deadline)));
-      while (!KafkaCalls.reachedEnd(consumer, ends, deadline)) {
-        Duration left = KafkaCalls.remaining(deadline);
-        if (left.isZero()) {
-          throw new IllegalStateException("could not read " + topic + " to its end within " + options.timeoutText()
-              + " (Kafka at " + options.bootstrapServers + ")");
+      KafkaCalls.readToEnd(consumer, ends, deadline, options, topic, record -> {
+        if (record.key() == null) {
+          return; // the topic is keyed: nothing to apply
         }
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(left.compareTo(MAX_POLL) < 0 ? left : MAX_POLL)) {
-          if (record.key() == null) {
-            continue; // the topic is keyed: nothing to apply
-          }
-          if (record.value() == null) {
-            records.remove(record.key());
-          } else {
-            records.put(record.key(), read(values, record));
-          }
+        if (record.value() == null) {
+          records.remove(record.key());
+        } else {
+          records.put(record.key(), read(values, record));
         }
-      }
+      });
       return records;
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
       throw unreachable(e);
@@ -168,12 +153,7 @@ final class CompactedTopic<V extends SpecificRecord> implements AutoCloseable {
    * until the cluster has acknowledged all of them.
    */
   void write(Map<String, V> records, Collection<String> removals) {
-    Map<String, Object> props = clientProps(ProducerConfig.CLIENT_ID_CONFIG, "stormwatch-cli-writer");
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, millis());
-    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, millis()));
+    Map<String, Object> props = KafkaCalls.writerProps(options);
     Serializer<V> values = serde.serializer();
     try (KafkaProducer<String, V> producer = new KafkaProducer<>(props, new StringSerializer(), values)) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();

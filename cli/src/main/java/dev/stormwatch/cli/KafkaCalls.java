@@ -6,8 +6,12 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 
@@ -17,6 +21,8 @@ import org.apache.kafka.common.utils.Utils;
  * failures that name the cluster. Stateless.
  */
 final class KafkaCalls {
+
+  private static final Duration MAX_POLL = Duration.ofMillis(200);
 
   private KafkaCalls() {
   }
@@ -59,6 +65,43 @@ final class KafkaCalls {
     props.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, millis);
     props.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
     return props;
+  }
+
+  /** A reader's settings: committed records only, from the earliest, no auto-commit, no auto-create. */
+  static Map<String, Object> readerProps(KafkaOptions options) {
+    Map<String, Object> props = clientProps(options, ConsumerConfig.CLIENT_ID_CONFIG, "stormwatch-cli-reader");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    return props;
+  }
+
+  /** A writer's settings: idempotent, {@code acks=all}, no linger, blocking and delivery bounded by {@code --timeout}. */
+  static Map<String, Object> writerProps(KafkaOptions options) {
+    Map<String, Object> props = clientProps(options, ProducerConfig.CLIENT_ID_CONFIG, "stormwatch-cli-writer");
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, options.timeout.toMillis());
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, options.timeout.toMillis()));
+    return props;
+  }
+
+  /**
+   * Polls the assigned consumer until its position reaches every end offset, handing each record
+   * to {@code each}; past the deadline, a one-line failure naming the topic and the cluster.
+   */
+  static void readToEnd(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> ends, long deadline,
+      KafkaOptions options, String topic, Consumer<ConsumerRecord<String, byte[]>> each) {
+    while (!reachedEnd(consumer, ends, deadline)) {
+      Duration left = remaining(deadline);
+      if (left.isZero()) {
+        throw new IllegalStateException("could not read " + topic + " to its end within " + options.timeoutText()
+            + " (Kafka at " + options.bootstrapServers + ")");
+      }
+      consumer.poll(left.compareTo(MAX_POLL) < 0 ? left : MAX_POLL).forEach(each);
+    }
   }
 
   /** The one-line failure of a cluster that did not answer in time. */
