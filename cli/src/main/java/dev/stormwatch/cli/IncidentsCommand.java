@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,14 +27,8 @@ public final class IncidentsCommand implements Runnable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(names = "--api", paramLabel = "URL", defaultValue = "${env:STORMWATCH_QUERY_URL:-http://127.0.0.1:8080}",
-      scope = CommandLine.ScopeType.INHERIT,
-      description = "The correlator's query API (env STORMWATCH_QUERY_URL; default: ${DEFAULT-VALUE}).")
-  String api;
-
-  @Option(names = "--token", defaultValue = "${env:STORMWATCH_QUERY_TOKEN}", scope = CommandLine.ScopeType.INHERIT,
-      description = "Bearer token when the API requires one (env STORMWATCH_QUERY_TOKEN).")
-  String token;
+  @Mixin
+  QueryApiClient queryApi;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -45,7 +40,7 @@ public final class IncidentsCommand implements Runnable {
 
   /** One call to the API; a non-2xx answer becomes one clear line. */
   JsonNode call(String method, String path, String body) {
-    return QueryApiClient.call(api, token, method, path, body);
+    return queryApi.call(method, path, body);
   }
 
   static String encode(String value) {

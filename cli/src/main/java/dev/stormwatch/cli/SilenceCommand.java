@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,14 +32,8 @@ public final class SilenceCommand implements Runnable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(names = "--api", paramLabel = "URL", defaultValue = "${env:STORMWATCH_QUERY_URL:-http://127.0.0.1:8080}",
-      scope = CommandLine.ScopeType.INHERIT,
-      description = "The correlator's query API (env STORMWATCH_QUERY_URL; default: ${DEFAULT-VALUE}).")
-  String api;
-
-  @Option(names = "--token", defaultValue = "${env:STORMWATCH_QUERY_TOKEN}", scope = CommandLine.ScopeType.INHERIT,
-      description = "Bearer token when the API requires one (env STORMWATCH_QUERY_TOKEN).")
-  String token;
+  @Mixin
+  QueryApiClient queryApi;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -49,7 +44,7 @@ public final class SilenceCommand implements Runnable {
   }
 
   JsonNode call(String method, String path, String body) {
-    return QueryApiClient.call(api, token, method, path, body);
+    return queryApi.call(method, path, body);
   }
 
   @Command(name = "add", mixinStandardHelpOptions = true,
