@@ -182,6 +182,17 @@ final class CompactedTopic<V extends SpecificRecord> implements AutoCloseable {
     }
   }
 
+  /** What a load prints when done: {@code loaded SUMMARY into TOPIC; removed N (a, b)}. */
+  static String loadedLine(String summary, String topic, List<String> removals) {
+    return "loaded " + summary + " into " + topic + "; removed " + removals.size()
+        + (removals.isEmpty() ? "" : " (" + String.join(", ", removals) + ")");
+  }
+
+  /** What a load with {@code --dry-run} prints: {@code dry run: would load SUMMARY into TOPIC; nothing written}. */
+  static String dryRunLine(String summary, String topic) {
+    return "dry run: would load " + summary + " into " + topic + "; nothing written";
+  }
+
   /** An admin client closed with a bounded wait. */
   private record BoundedAdmin(Admin admin) implements AutoCloseable {
     @Override

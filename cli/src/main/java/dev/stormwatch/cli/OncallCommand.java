@@ -117,7 +117,7 @@ public final class OncallCommand implements Runnable {
           clock.instant());
       if (dryRun) {
         printTables(out, config, clock.instant());
-        out.println("dry run: would load " + summary(config) + " into " + topic + "; nothing written");
+        out.println(CompactedTopic.dryRunLine(summary(config), topic));
         out.flush();
         return 0;
       }
@@ -126,8 +126,7 @@ public final class OncallCommand implements Runnable {
         List<String> removals = target.readAll().keySet().stream().filter(k -> !entries.containsKey(k)).sorted()
             .toList();
         target.write(entries, removals);
-        out.println("loaded " + summary(config) + " into " + topic + "; removed " + removals.size()
-            + (removals.isEmpty() ? "" : " (" + String.join(", ", removals) + ")"));
+        out.println(CompactedTopic.loadedLine(summary(config), topic, removals));
         out.flush();
       }
       return 0;

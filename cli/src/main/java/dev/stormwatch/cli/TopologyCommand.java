@@ -119,7 +119,7 @@ public final class TopologyCommand implements Runnable {
       String topic = kafka.topics().topology();
       if (dryRun) {
         printTable(out, doc.services());
-        out.println("dry run: would load " + summary(doc) + " into " + topic + "; nothing written");
+        out.println(CompactedTopic.dryRunLine(summary(doc), topic));
         out.flush();
         return 0;
       }
@@ -141,8 +141,7 @@ public final class TopologyCommand implements Runnable {
         }
         err.flush();
         target.write(byName(doc.services()), removals);
-        out.println("loaded " + summary(doc) + " into " + topic + "; removed " + removals.size()
-            + (removals.isEmpty() ? "" : " (" + String.join(", ", removals) + ")"));
+        out.println(CompactedTopic.loadedLine(summary(doc), topic, removals));
         out.flush();
       }
       return 0;
