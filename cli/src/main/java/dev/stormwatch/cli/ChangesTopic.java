@@ -24,12 +24,9 @@ import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -129,18 +126,14 @@ final class ChangesTopic implements AutoCloseable {
    */
   List<ChangeEvent> readSince(Instant from) {
     KafkaCalls.probe(options);
-    Map<String, Object> props = KafkaCalls.readerProps(options);
     long deadline = System.nanoTime() + options.timeout.toNanos();
     List<ChangeEvent> changes = new ArrayList<>();
     Deserializer<ChangeEvent> values = serde.deserializer();
-    try (KafkaConsumer<String, byte[]> consumer =
-             new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, options.timeout);
-      if (infos == null || infos.isEmpty()) {
+    try (KafkaConsumer<String, byte[]> consumer = KafkaCalls.reader(options)) {
+      List<TopicPartition> partitions = KafkaCalls.assignAll(consumer, topic, options);
+      if (partitions.isEmpty()) {
         return changes;
       }
-      List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions,
           KafkaCalls.atLeastOneMilli(KafkaCalls.remaining(deadline)));
       Map<TopicPartition, Long> query = new HashMap<>();

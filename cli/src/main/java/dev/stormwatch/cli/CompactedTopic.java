@@ -29,14 +29,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 
@@ -118,18 +115,14 @@ final class CompactedTopic<V extends SpecificRecord> implements AutoCloseable {
    */
   Map<String, V> readAll() {
     probe();
-    Map<String, Object> props = KafkaCalls.readerProps(options);
     long deadline = System.nanoTime() + options.timeout.toNanos();
     Map<String, V> records = new TreeMap<>();
     Deserializer<V> values = serde.deserializer();
-    try (KafkaConsumer<String, byte[]> consumer =
-             new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, options.timeout);
-      if (infos == null || infos.isEmpty()) {
+    try (KafkaConsumer<String, byte[]> consumer = KafkaCalls.reader(options)) {
+      List<TopicPartition> partitions = KafkaCalls.assignAll(consumer, topic, options);
+      if (partitions.isEmpty()) {
         return records;
       }
-      List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, KafkaCalls.atLeastOneMilli(KafkaCalls.remaining(deadline)));
       KafkaCalls.readToEnd(consumer, ends, deadline, options, topic, record -> {

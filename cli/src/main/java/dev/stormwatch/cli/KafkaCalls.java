@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -12,7 +13,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -86,6 +90,22 @@ final class KafkaCalls {
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, options.timeout.toMillis());
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, options.timeout.toMillis()));
     return props;
+  }
+
+  /** A consumer of raw keyed records with {@link #readerProps}; close it. */
+  static KafkaConsumer<String, byte[]> reader(KafkaOptions options) {
+    return new KafkaConsumer<>(readerProps(options), new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** Assigns every partition of the topic to the consumer; none (and nothing assigned) when the topic does not exist. */
+  static List<TopicPartition> assignAll(KafkaConsumer<?, ?> consumer, String topic, KafkaOptions options) {
+    List<PartitionInfo> infos = consumer.partitionsFor(topic, options.timeout);
+    if (infos == null || infos.isEmpty()) {
+      return List.of();
+    }
+    List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    consumer.assign(partitions);
+    return partitions;
   }
 
   /**
