@@ -38,15 +38,6 @@ public final class IncidentsCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is needed: list, show, ack or resolve");
   }
 
-  /** One call to the API; a non-2xx answer becomes one clear line. */
-  JsonNode call(String method, String path, String body) {
-    return queryApi.call(method, path, body);
-  }
-
-  static String encode(String value) {
-    return QueryApiClient.encode(value);
-  }
-
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Incidents, newest first.")
   static final class ListIncidents implements Callable<Integer> {
     @CommandLine.ParentCommand IncidentsCommand parent;
@@ -76,8 +67,8 @@ public final class IncidentsCommand implements Runnable {
         query.put("severity", severity);
       }
       query.put("limit", Integer.toString(limit));
-      JsonNode incidents = parent.call("GET", "/api/incidents?" + query.entrySet().stream()
-          .map(e -> e.getKey() + "=" + encode(e.getValue())).collect(Collectors.joining("&")), null);
+      JsonNode incidents = parent.queryApi.call("GET", "/api/incidents?" + query.entrySet().stream()
+          .map(e -> e.getKey() + "=" + QueryApiClient.encode(e.getValue())).collect(Collectors.joining("&")), null);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         out.println(incidents.toPrettyString());
@@ -109,7 +100,7 @@ public final class IncidentsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      JsonNode i = parent.call("GET", "/api/incidents/" + encode(id), null);
+      JsonNode i = parent.queryApi.call("GET", "/api/incidents/" + QueryApiClient.encode(id), null);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         out.println(i.toPrettyString());
@@ -159,7 +150,8 @@ public final class IncidentsCommand implements Runnable {
       if (comment != null) {
         body.put("comment", comment);
       }
-      JsonNode accepted = parent.call("POST", "/api/incidents/" + encode(id) + "/" + verb(), body.toString());
+      JsonNode accepted = parent.queryApi.call("POST", "/api/incidents/" + QueryApiClient.encode(id) + "/" + verb(),
+          body.toString());
       spec.commandLine().getOut().printf("%s of %s accepted (command %s)%n", verb(), id,
           accepted.path("commandId").asText());
       return 0;

@@ -34,7 +34,10 @@ final class QueryApiClient {
       description = "Bearer token when the API requires one (env STORMWATCH_QUERY_TOKEN).")
   String token;
 
-  /** One call to the API at {@code --api} with {@code --token}; see {@link #call(String, String, String, String, String)}. */
+  /**
+   * One call to the API at {@code --api} with {@code --token}; see
+   * {@link #call(String, String, String, String, String)}.
+   */
   JsonNode call(String method, String path, String body) {
     return call(api, token, method, path, body);
   }

@@ -43,10 +43,6 @@ public final class SilenceCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is needed: add, list or expire");
   }
 
-  JsonNode call(String method, String path, String body) {
-    return queryApi.call(method, path, body);
-  }
-
   @Command(name = "add", mixinStandardHelpOptions = true,
       description = "Create a silence, or with --weekly a maintenance window.")
   static final class Add implements Callable<Integer> {
@@ -120,7 +116,7 @@ public final class SilenceCommand implements Runnable {
       if (id != null) {
         body.put("id", id);
       }
-      JsonNode s = parent.call("POST", "/api/silences", body.toString());
+      JsonNode s = parent.queryApi.call("POST", "/api/silences", body.toString());
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         out.println(s.toPrettyString());
@@ -145,7 +141,7 @@ public final class SilenceCommand implements Runnable {
 
     @Override
     public Integer call() {
-      JsonNode silences = parent.call("GET", "/api/silences" + (all ? "?all=true" : ""), null);
+      JsonNode silences = parent.queryApi.call("GET", "/api/silences" + (all ? "?all=true" : ""), null);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         out.println(silences.toPrettyString());
@@ -177,7 +173,7 @@ public final class SilenceCommand implements Runnable {
 
     @Override
     public Integer call() {
-      JsonNode s = parent.call("DELETE", "/api/silences/" + QueryApiClient.encode(id), null);
+      JsonNode s = parent.queryApi.call("DELETE", "/api/silences/" + QueryApiClient.encode(id), null);
       spec.commandLine().getOut().printf("silence %s expired at %s%n", s.path("id").asText(), s.path("endsAt").asText());
       return 0;
     }
