@@ -105,17 +105,9 @@ final class ChangesTopic implements AutoCloseable {
       if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
         throw KafkaCalls.unreachable(options, e.getCause());
       }
-      throw new IllegalStateException("could not write to " + topic + " on Kafka at " + options.bootstrapServers
-          + ": " + e.getCause().getMessage(), e.getCause());
-    } catch (org.apache.kafka.common.errors.TimeoutException e) {
-      throw KafkaCalls.unreachable(options, e);
-    } catch (KafkaException e) {
-      // serialization: the Schema Registry refused or did not answer; its own message says which
-      throw new IllegalStateException("could not write to " + topic + ": Schema Registry at " + options.registryUrl
-          + ": " + KafkaCalls.rootMessage(e), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while writing to " + topic, e);
+      throw KafkaCalls.writeFailed(options, topic, e);
+    } catch (KafkaException | InterruptedException e) { // a TimeoutException is a KafkaException too
+      throw KafkaCalls.writeFailed(options, topic, e);
     }
   }
 

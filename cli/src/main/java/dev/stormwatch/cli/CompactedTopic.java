@@ -160,18 +160,8 @@ final class CompactedTopic<V extends SpecificRecord> implements AutoCloseable {
       for (Future<RecordMetadata> result : sent) {
         result.get();
       }
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("could not write to " + topic + " on Kafka at " + options.bootstrapServers
-          + ": " + e.getCause().getMessage(), e.getCause());
-    } catch (org.apache.kafka.common.errors.TimeoutException e) {
-      throw unreachable(e);
-    } catch (KafkaException e) {
-      // serialization: the Schema Registry refused or did not answer; its own message says which
-      throw new IllegalStateException("could not write to " + topic + ": Schema Registry at " + options.registryUrl
-          + ": " + KafkaCalls.rootMessage(e), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while writing to " + topic, e);
+    } catch (ExecutionException | KafkaException | InterruptedException e) { // a TimeoutException is a KafkaException
+      throw KafkaCalls.writeFailed(options, topic, e);
     }
   }
 

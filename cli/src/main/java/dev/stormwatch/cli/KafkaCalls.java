@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -81,7 +82,10 @@ final class KafkaCalls {
     return props;
   }
 
-  /** A writer's settings: idempotent, {@code acks=all}, no linger, blocking and delivery bounded by {@code --timeout}. */
+  /**
+   * A writer's settings: idempotent, {@code acks=all}, no linger, blocking and delivery bounded by
+   * {@code --timeout}.
+   */
   static Map<String, Object> writerProps(KafkaOptions options) {
     Map<String, Object> props = clientProps(options, ProducerConfig.CLIENT_ID_CONFIG, "stormwatch-cli-writer");
     props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -97,7 +101,10 @@ final class KafkaCalls {
     return new KafkaConsumer<>(readerProps(options), new StringDeserializer(), new ByteArrayDeserializer());
   }
 
-  /** Assigns every partition of the topic to the consumer; none (and nothing assigned) when the topic does not exist. */
+  /**
+   * Assigns every partition of the topic to the consumer; none (and nothing assigned) when the
+   * topic does not exist.
+   */
   static List<TopicPartition> assignAll(KafkaConsumer<?, ?> consumer, String topic, KafkaOptions options) {
     List<PartitionInfo> infos = consumer.partitionsFor(topic, options.timeout);
     if (infos == null || infos.isEmpty()) {
@@ -128,6 +135,28 @@ final class KafkaCalls {
   static IllegalStateException unreachable(KafkaOptions options, Throwable e) {
     return new IllegalStateException("Kafka at " + options.bootstrapServers + " did not answer within "
         + options.timeoutText() + " (is Stormwatch running? try: stormwatch up)", e);
+  }
+
+  /**
+   * The one-line failure of a write to {@code topic} that threw {@code e}: the cluster's answer,
+   * no answer in time, the Schema Registry refusing (serialization), or an interrupt (the flag is
+   * set again).
+   */
+  static IllegalStateException writeFailed(KafkaOptions options, String topic, Exception e) {
+    if (e instanceof ExecutionException) {
+      return new IllegalStateException("could not write to " + topic + " on Kafka at " + options.bootstrapServers
+          + ": " + e.getCause().getMessage(), e.getCause());
+    }
+    if (e instanceof org.apache.kafka.common.errors.TimeoutException) {
+      return unreachable(options, e);
+    }
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+      return new IllegalStateException("interrupted while writing to " + topic, e);
+    }
+    // serialization: the Schema Registry refused or did not answer; its own message says which
+    return new IllegalStateException("could not write to " + topic + ": Schema Registry at " + options.registryUrl
+        + ": " + rootMessage(e), e);
   }
 
   /** The innermost message of a failure. */
