@@ -289,19 +289,7 @@ public final class ChangesCommand implements Runnable {
       rows.add(new String[] {c.getTime().toString(), c.getService(), ChangeKinds.name(c.getKind()),
           orDash(c.getVersion()), orDash(c.getAuthor()), cut(orDash(c.getSummary()), 80)});
     }
-    int[] widths = new int[5];
-    for (String[] row : rows) {
-      for (int i = 0; i < widths.length; i++) {
-        widths[i] = Math.max(widths[i], row[i].length());
-      }
-    }
-    for (String[] row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < widths.length; i++) {
-        line.append(row[i]).append(" ".repeat(widths[i] - row[i].length() + 2));
-      }
-      out.println(line.append(row[5]));
-    }
+    TextTable.print(out, rows);
   }
 
   static String toJson(List<ChangeEvent> changes) {

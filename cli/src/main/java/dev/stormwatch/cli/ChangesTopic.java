@@ -18,20 +18,15 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -41,8 +36,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * one-line message naming the cluster or registry. Not thread-safe; close it.
  */
 final class ChangesTopic implements AutoCloseable {
-
-  private static final Duration MAX_POLL = Duration.ofMillis(200);
 
   private final KafkaOptions options;
   private final String topic;
@@ -103,12 +96,7 @@ final class ChangesTopic implements AutoCloseable {
    * now, as ingest does), and waits for the cluster's acknowledgement.
    */
   void write(ChangeEvent change, Instant now) {
-    Map<String, Object> props = KafkaCalls.clientProps(options, ProducerConfig.CLIENT_ID_CONFIG, "stormwatch-cli-writer");
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, options.timeout.toMillis());
-    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, options.timeout.toMillis()));
+    Map<String, Object> props = KafkaCalls.writerProps(options);
     long timestamp = Math.min(change.getTime().toEpochMilli(), now.toEpochMilli());
     try (KafkaProducer<String, ChangeEvent> producer = new KafkaProducer<>(props, new StringSerializer(),
         serde.serializer())) {
@@ -117,17 +105,9 @@ final class ChangesTopic implements AutoCloseable {
       if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
         throw KafkaCalls.unreachable(options, e.getCause());
       }
-      throw new IllegalStateException("could not write to " + topic + " on Kafka at " + options.bootstrapServers
-          + ": " + e.getCause().getMessage(), e.getCause());
-    } catch (org.apache.kafka.common.errors.TimeoutException e) {
-      throw KafkaCalls.unreachable(options, e);
-    } catch (KafkaException e) {
-      // serialization: the Schema Registry refused or did not answer; its own message says which
-      throw new IllegalStateException("could not write to " + topic + ": Schema Registry at " + options.registryUrl
-          + ": " + KafkaCalls.rootMessage(e), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while writing to " + topic, e);
+      throw KafkaCalls.writeFailed(options, topic, e);
+    } catch (KafkaException | InterruptedException e) { // a TimeoutException is a KafkaException too
+      throw KafkaCalls.writeFailed(options, topic, e);
     }
   }
 
@@ -138,22 +118,14 @@ final class ChangesTopic implements AutoCloseable {
    */
   List<ChangeEvent> readSince(Instant from) {
     KafkaCalls.probe(options);
-    Map<String, Object> props = KafkaCalls.clientProps(options, ConsumerConfig.CLIENT_ID_CONFIG, "stormwatch-cli-reader");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     long deadline = System.nanoTime() + options.timeout.toNanos();
     List<ChangeEvent> changes = new ArrayList<>();
     Deserializer<ChangeEvent> values = serde.deserializer();
-    try (KafkaConsumer<String, byte[]> consumer =
-             new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, options.timeout);
-      if (infos == null || infos.isEmpty()) {
+    try (KafkaConsumer<String, byte[]> consumer = KafkaCalls.reader(options)) {
+      List<TopicPartition> partitions = KafkaCalls.assignAll(consumer, topic, options);
+      if (partitions.isEmpty()) {
         return changes;
       }
-      List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions,
           KafkaCalls.atLeastOneMilli(KafkaCalls.remaining(deadline)));
       Map<TopicPartition, Long> query = new HashMap<>();
@@ -164,18 +136,11 @@ final class ChangesTopic implements AutoCloseable {
         OffsetAndTimestamp start = starts.get(partition);
         consumer.seek(partition, start == null ? ends.get(partition) : start.offset());
       }
-      while (!KafkaCalls.reachedEnd(consumer, ends, deadline)) {
-        Duration left = KafkaCalls.remaining(deadline);
-        if (left.isZero()) {
-          throw new IllegalStateException("could not read " + topic + " to its end within " + options.timeoutText()
-              + " (Kafka at " + options.bootstrapServers + ")");
+      KafkaCalls.readToEnd(consumer, ends, deadline, options, topic, record -> {
+        if (record.value() != null) {
+          changes.add(read(values, record));
         }
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(left.compareTo(MAX_POLL) < 0 ? left : MAX_POLL)) {
-          if (record.value() != null) {
-            changes.add(read(values, record));
-          }
-        }
-      }
+      });
       return changes;
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
       throw KafkaCalls.unreachable(options, e);

@@ -23,22 +23,17 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 
@@ -52,8 +47,6 @@ import org.apache.kafka.common.utils.Utils;
  * @param <V> the value type
  */
 final class CompactedTopic<V extends SpecificRecord> implements AutoCloseable {
-
-  private static final Duration MAX_POLL = Duration.ofMillis(200);
 
   private final KafkaOptions options;
   private final String topic;
@@ -122,41 +115,26 @@ final class CompactedTopic<V extends SpecificRecord> implements AutoCloseable {
    */
   Map<String, V> readAll() {
     probe();
-    Map<String, Object> props = clientProps(ConsumerConfig.CLIENT_ID_CONFIG, "stormwatch-cli-reader");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     long deadline = System.nanoTime() + options.timeout.toNanos();
     Map<String, V> records = new TreeMap<>();
     Deserializer<V> values = serde.deserializer();
-    try (KafkaConsumer<String, byte[]> consumer =
-             new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, options.timeout);
-      if (infos == null || infos.isEmpty()) {
+    try (KafkaConsumer<String, byte[]> consumer = KafkaCalls.reader(options)) {
+      List<TopicPartition> partitions = KafkaCalls.assignAll(consumer, topic, options);
+      if (partitions.isEmpty()) {
         return records;
       }
-      List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, KafkaCalls.atLeastOneMilli(KafkaCalls.remaining(deadline)));
-      while (!KafkaCalls.reachedEnd(consumer, ends, deadline)) {
-        Duration left = KafkaCalls.remaining(deadline);
-        if (left.isZero()) {
-          throw new IllegalStateException("could not read " + topic + " to its end within " + options.timeoutText()
-              + " (Kafka at " + options.bootstrapServers + ")");
+      KafkaCalls.readToEnd(consumer, ends, deadline, options, topic, record -> {
+        if (record.key() == null) {
+          return; // the topic is keyed: nothing to apply
         }
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(left.compareTo(MAX_POLL) < 0 ? left : MAX_POLL)) {
-          if (record.key() == null) {
-            continue; // the topic is keyed: nothing to apply
-          }
-          if (record.value() == null) {
-            records.remove(record.key());
-          } else {
-            records.put(record.key(), read(values, record));
-          }
+        if (record.value() == null) {
+          records.remove(record.key());
+        } else {
+          records.put(record.key(), read(values, record));
         }
-      }
+      });
       return records;
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
       throw unreachable(e);
@@ -168,12 +146,7 @@ final class CompactedTopic<V extends SpecificRecord> implements AutoCloseable {
    * until the cluster has acknowledged all of them.
    */
   void write(Map<String, V> records, Collection<String> removals) {
-    Map<String, Object> props = clientProps(ProducerConfig.CLIENT_ID_CONFIG, "stormwatch-cli-writer");
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, millis());
-    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, millis()));
+    Map<String, Object> props = KafkaCalls.writerProps(options);
     Serializer<V> values = serde.serializer();
     try (KafkaProducer<String, V> producer = new KafkaProducer<>(props, new StringSerializer(), values)) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
@@ -187,19 +160,20 @@ final class CompactedTopic<V extends SpecificRecord> implements AutoCloseable {
       for (Future<RecordMetadata> result : sent) {
         result.get();
       }
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("could not write to " + topic + " on Kafka at " + options.bootstrapServers
-          + ": " + e.getCause().getMessage(), e.getCause());
-    } catch (org.apache.kafka.common.errors.TimeoutException e) {
-      throw unreachable(e);
-    } catch (KafkaException e) {
-      // serialization: the Schema Registry refused or did not answer; its own message says which
-      throw new IllegalStateException("could not write to " + topic + ": Schema Registry at " + options.registryUrl
-          + ": " + KafkaCalls.rootMessage(e), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while writing to " + topic, e);
+    } catch (ExecutionException | KafkaException | InterruptedException e) { // a TimeoutException is a KafkaException
+      throw KafkaCalls.writeFailed(options, topic, e);
     }
+  }
+
+  /** What a load prints when done: {@code loaded SUMMARY into TOPIC; removed N (a, b)}. */
+  static String loadedLine(String summary, String topic, List<String> removals) {
+    return "loaded " + summary + " into " + topic + "; removed " + removals.size()
+        + (removals.isEmpty() ? "" : " (" + String.join(", ", removals) + ")");
+  }
+
+  /** What a load with {@code --dry-run} prints: {@code dry run: would load SUMMARY into TOPIC; nothing written}. */
+  static String dryRunLine(String summary, String topic) {
+    return "dry run: would load " + summary + " into " + topic + "; nothing written";
   }
 
   /** An admin client closed with a bounded wait. */

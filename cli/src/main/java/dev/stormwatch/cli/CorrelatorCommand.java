@@ -20,8 +20,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -102,10 +100,9 @@ public final class CorrelatorCommand implements Callable<Integer> {
     CorrelatorSettings settings = CorrelatorSettings.fromTree(app.file().root().path("correlator"));
     RulesSettings rules = RulesSettings.fromTree(app.file().root().path("correlator").path(CorrelatorSettings.RULES));
     app.provisionTopics(topics);
-    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Deque<AutoCloseable> started = new ArrayDeque<>();
-    started.push(meters::close);
-    try {
+    foreground.runAll(started -> {
+      PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      started.push(meters::close);
       SchemaRegistryClient registry = new RestSchemaRegistryClient(app.registryConfig());
       started.push(registry);
       Map<String, Object> producer = new LinkedHashMap<>(app.kafkaSettings());
@@ -143,11 +140,7 @@ public final class CorrelatorCommand implements Callable<Integer> {
           + " http://%s; metrics at %s/metrics. Ctrl-C stops.%n", applicationId, app.bootstrapServers(),
           server.applicationServer(), metrics.url());
       spec.commandLine().getOut().flush();
-    } catch (RuntimeException e) {
-      LocalStormwatch.closeAll(started);
-      throw e;
-    }
-    foreground.run(() -> LocalStormwatch.closeAll(started));
+    });
     return 0;
   }
 }

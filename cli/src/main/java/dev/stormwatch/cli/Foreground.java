@@ -1,5 +1,7 @@
 package dev.stormwatch.cli;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -25,6 +27,27 @@ final class Foreground {
     if (!shuttingDown(hook)) {
       closeQuietly(service);
     }
+  }
+
+  /** Starts services, pushing each onto {@code started} as soon as it runs. */
+  @FunctionalInterface
+  interface Starter {
+    void start(Deque<AutoCloseable> started);
+  }
+
+  /**
+   * Starts what {@code starter} pushes; if starting fails, closes what had started, last first, and
+   * rethrows. Then as {@link #run}, closing everything, last first, when asked to stop.
+   */
+  void runAll(Starter starter) throws InterruptedException {
+    Deque<AutoCloseable> started = new ArrayDeque<>();
+    try {
+      starter.start(started);
+    } catch (RuntimeException e) {
+      LocalStormwatch.closeAll(started);
+      throw e;
+    }
+    run(() -> LocalStormwatch.closeAll(started));
   }
 
   /** Asks {@link #run} to return, as a signal would. */

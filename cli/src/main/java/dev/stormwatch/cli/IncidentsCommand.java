@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,14 +27,8 @@ public final class IncidentsCommand implements Runnable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(names = "--api", paramLabel = "URL", defaultValue = "${env:STORMWATCH_QUERY_URL:-http://127.0.0.1:8080}",
-      scope = CommandLine.ScopeType.INHERIT,
-      description = "The correlator's query API (env STORMWATCH_QUERY_URL; default: ${DEFAULT-VALUE}).")
-  String api;
-
-  @Option(names = "--token", defaultValue = "${env:STORMWATCH_QUERY_TOKEN}", scope = CommandLine.ScopeType.INHERIT,
-      description = "Bearer token when the API requires one (env STORMWATCH_QUERY_TOKEN).")
-  String token;
+  @Mixin
+  QueryApiClient queryApi;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -41,15 +36,6 @@ public final class IncidentsCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is needed: list, show, ack or resolve");
-  }
-
-  /** One call to the API; a non-2xx answer becomes one clear line. */
-  JsonNode call(String method, String path, String body) {
-    return QueryApiClient.call(api, token, method, path, body);
-  }
-
-  static String encode(String value) {
-    return QueryApiClient.encode(value);
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Incidents, newest first.")
@@ -81,8 +67,8 @@ public final class IncidentsCommand implements Runnable {
         query.put("severity", severity);
       }
       query.put("limit", Integer.toString(limit));
-      JsonNode incidents = parent.call("GET", "/api/incidents?" + query.entrySet().stream()
-          .map(e -> e.getKey() + "=" + encode(e.getValue())).collect(Collectors.joining("&")), null);
+      JsonNode incidents = parent.queryApi.call("GET", "/api/incidents?" + query.entrySet().stream()
+          .map(e -> e.getKey() + "=" + QueryApiClient.encode(e.getValue())).collect(Collectors.joining("&")), null);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         out.println(incidents.toPrettyString());
@@ -114,7 +100,7 @@ public final class IncidentsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      JsonNode i = parent.call("GET", "/api/incidents/" + encode(id), null);
+      JsonNode i = parent.queryApi.call("GET", "/api/incidents/" + QueryApiClient.encode(id), null);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         out.println(i.toPrettyString());
@@ -164,7 +150,8 @@ public final class IncidentsCommand implements Runnable {
       if (comment != null) {
         body.put("comment", comment);
       }
-      JsonNode accepted = parent.call("POST", "/api/incidents/" + encode(id) + "/" + verb(), body.toString());
+      JsonNode accepted = parent.queryApi.call("POST", "/api/incidents/" + QueryApiClient.encode(id) + "/" + verb(),
+          body.toString());
       spec.commandLine().getOut().printf("%s of %s accepted (command %s)%n", verb(), id,
           accepted.path("commandId").asText());
       return 0;

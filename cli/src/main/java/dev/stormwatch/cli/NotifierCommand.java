@@ -14,8 +14,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine;
@@ -79,17 +77,15 @@ public final class NotifierCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Topics topics = app.topics();
     NotifierSettings settings = NotifierSettings.fromTree(app.file().root().path("notifier"));
-    NotifierServerConfig apiConfig = NotifierServerConfig.fromTree(app.file().root().path("notifier-api"));
-    if (apiPort != null) {
-      apiConfig = apiConfig.withAddress(apiConfig.host(), apiPort);
-    }
+    NotifierServerConfig fileApiConfig = NotifierServerConfig.fromTree(app.file().root().path("notifier-api"));
+    NotifierServerConfig apiConfig = apiPort == null ? fileApiConfig
+        : fileApiConfig.withAddress(fileApiConfig.host(), apiPort);
     DispatcherConfig dispatcherConfig = dispatcher
         ? DispatcherConfig.fromTree(app.file().root().path("dispatcher")) : null;
     app.provisionTopics(topics);
-    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Deque<AutoCloseable> started = new ArrayDeque<>();
-    started.push(meters::close);
-    try {
+    foreground.runAll(started -> {
+      PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      started.push(meters::close);
       NotifierApp notifier = NotifierApp.start(settings, app.bootstrapServers(), app.kafkaSettings(),
           app.registryConfig(), topics, meters, stateDir.toAbsolutePath(), applicationId);
       started.push(notifier);
@@ -116,11 +112,7 @@ public final class NotifierCommand implements Callable<Integer> {
           + " Ctrl-C stops.%n", applicationId, app.bootstrapServers(), server.url(),
           dispatcher ? ", dispatcher running" : ", no dispatcher", metrics.url());
       spec.commandLine().getOut().flush();
-    } catch (RuntimeException e) {
-      LocalStormwatch.closeAll(started);
-      throw e;
-    }
-    foreground.run(() -> LocalStormwatch.closeAll(started));
+    });
     return 0;
   }
 }

@@ -117,7 +117,7 @@ public final class OncallCommand implements Runnable {
           clock.instant());
       if (dryRun) {
         printTables(out, config, clock.instant());
-        out.println("dry run: would load " + summary(config) + " into " + topic + "; nothing written");
+        out.println(CompactedTopic.dryRunLine(summary(config), topic));
         out.flush();
         return 0;
       }
@@ -126,8 +126,7 @@ public final class OncallCommand implements Runnable {
         List<String> removals = target.readAll().keySet().stream().filter(k -> !entries.containsKey(k)).sorted()
             .toList();
         target.write(entries, removals);
-        out.println("loaded " + summary(config) + " into " + topic + "; removed " + removals.size()
-            + (removals.isEmpty() ? "" : " (" + String.join(", ", removals) + ")"));
+        out.println(CompactedTopic.loadedLine(summary(config), topic, removals));
         out.flush();
       }
       return 0;
@@ -204,7 +203,7 @@ public final class OncallCommand implements Runnable {
         rows.add(new String[] {t.id(), t.name(), t.policy().orElse("-"),
             t.chat().map(ContactMethod::label).orElse("-"), first.isEmpty() ? "nobody" : first});
       }
-      table(out, rows);
+      TextTable.print(out, rows);
       out.println();
     }
     if (!config.schedules().isEmpty()) {
@@ -220,7 +219,7 @@ public final class OncallCommand implements Runnable {
         rows.add(new String[] {s.id(), s.zone().getId(), Integer.toString(s.layers().size()),
             Integer.toString(s.overrides().size()), who.orElse("nobody"), until});
       }
-      table(out, rows);
+      TextTable.print(out, rows);
       out.println();
     }
     if (!config.people().isEmpty()) {
@@ -230,7 +229,7 @@ public final class OncallCommand implements Runnable {
         rows.add(new String[] {p.id(), p.name(), p.timeZone().getId(),
             p.contacts().stream().map(ContactMethod::label).collect(Collectors.joining(", "))});
       }
-      table(out, rows);
+      TextTable.print(out, rows);
       out.println();
     }
   }
@@ -248,23 +247,5 @@ public final class OncallCommand implements Runnable {
 
   private static String plural(int n, String one, String many) {
     return n + " " + (n == 1 ? one : many);
-  }
-
-  /** Columns padded to their widest cell, two spaces apart; the last column is not padded. */
-  private static void table(PrintWriter out, List<String[]> rows) {
-    int columns = rows.get(0).length;
-    int[] widths = new int[columns];
-    for (String[] row : rows) {
-      for (int c = 0; c < columns - 1; c++) {
-        widths[c] = Math.max(widths[c], row[c].length());
-      }
-    }
-    for (String[] row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int c = 0; c < columns - 1; c++) {
-        line.append(row[c]).append(" ".repeat(widths[c] - row[c].length() + 2));
-      }
-      out.println(line.append(row[columns - 1]));
-    }
   }
 }

@@ -12,16 +12,35 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /**
- * One call to the correlator's query API, for the commands that talk to it ({@code incidents},
- * {@code silence}): a non-2xx answer, an unreachable API or a timeout become one clear line.
+ * The correlator's query API for the commands that talk to it ({@code incidents},
+ * {@code silence}): as a picocli mixin, their {@code --api} and {@code --token} options (inherited
+ * by their subcommands); and one call to it, where a non-2xx answer, an unreachable API or a
+ * timeout become one clear line.
  */
 final class QueryApiClient {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private QueryApiClient() {}
+  @Option(names = "--api", paramLabel = "URL", defaultValue = "${env:STORMWATCH_QUERY_URL:-http://127.0.0.1:8080}",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "The correlator's query API (env STORMWATCH_QUERY_URL; default: ${DEFAULT-VALUE}).")
+  String api;
+
+  @Option(names = "--token", defaultValue = "${env:STORMWATCH_QUERY_TOKEN}", scope = CommandLine.ScopeType.INHERIT,
+      description = "Bearer token when the API requires one (env STORMWATCH_QUERY_TOKEN).")
+  String token;
+
+  /**
+   * One call to the API at {@code --api} with {@code --token}; see
+   * {@link #call(String, String, String, String, String)}.
+   */
+  JsonNode call(String method, String path, String body) {
+    return call(api, token, method, path, body);
+  }
 
   /**
    * Calls the API.

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,14 +32,8 @@ public final class SilenceCommand implements Runnable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(names = "--api", paramLabel = "URL", defaultValue = "${env:STORMWATCH_QUERY_URL:-http://127.0.0.1:8080}",
-      scope = CommandLine.ScopeType.INHERIT,
-      description = "The correlator's query API (env STORMWATCH_QUERY_URL; default: ${DEFAULT-VALUE}).")
-  String api;
-
-  @Option(names = "--token", defaultValue = "${env:STORMWATCH_QUERY_TOKEN}", scope = CommandLine.ScopeType.INHERIT,
-      description = "Bearer token when the API requires one (env STORMWATCH_QUERY_TOKEN).")
-  String token;
+  @Mixin
+  QueryApiClient queryApi;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -46,10 +41,6 @@ public final class SilenceCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is needed: add, list or expire");
-  }
-
-  JsonNode call(String method, String path, String body) {
-    return QueryApiClient.call(api, token, method, path, body);
   }
 
   @Command(name = "add", mixinStandardHelpOptions = true,
@@ -125,7 +116,7 @@ public final class SilenceCommand implements Runnable {
       if (id != null) {
         body.put("id", id);
       }
-      JsonNode s = parent.call("POST", "/api/silences", body.toString());
+      JsonNode s = parent.queryApi.call("POST", "/api/silences", body.toString());
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         out.println(s.toPrettyString());
@@ -150,7 +141,7 @@ public final class SilenceCommand implements Runnable {
 
     @Override
     public Integer call() {
-      JsonNode silences = parent.call("GET", "/api/silences" + (all ? "?all=true" : ""), null);
+      JsonNode silences = parent.queryApi.call("GET", "/api/silences" + (all ? "?all=true" : ""), null);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         out.println(silences.toPrettyString());
@@ -182,7 +173,7 @@ public final class SilenceCommand implements Runnable {
 
     @Override
     public Integer call() {
-      JsonNode s = parent.call("DELETE", "/api/silences/" + QueryApiClient.encode(id), null);
+      JsonNode s = parent.queryApi.call("DELETE", "/api/silences/" + QueryApiClient.encode(id), null);
       spec.commandLine().getOut().printf("silence %s expired at %s%n", s.path("id").asText(), s.path("endsAt").asText());
       return 0;
     }

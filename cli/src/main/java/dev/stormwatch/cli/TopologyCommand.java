@@ -119,7 +119,7 @@ public final class TopologyCommand implements Runnable {
       String topic = kafka.topics().topology();
       if (dryRun) {
         printTable(out, doc.services());
-        out.println("dry run: would load " + summary(doc) + " into " + topic + "; nothing written");
+        out.println(CompactedTopic.dryRunLine(summary(doc), topic));
         out.flush();
         return 0;
       }
@@ -141,8 +141,7 @@ public final class TopologyCommand implements Runnable {
         }
         err.flush();
         target.write(byName(doc.services()), removals);
-        out.println("loaded " + summary(doc) + " into " + topic + "; removed " + removals.size()
-            + (removals.isEmpty() ? "" : " (" + String.join(", ", removals) + ")"));
+        out.println(CompactedTopic.loadedLine(summary(doc), topic, removals));
         out.flush();
       }
       return 0;
@@ -212,19 +211,7 @@ public final class TopologyCommand implements Runnable {
     services.stream().sorted(Comparator.comparing(ServiceNode::getName)).forEach(s -> rows.add(new String[] {
         s.getName(), s.getKind().name().toLowerCase(Locale.ROOT), orDash(s.getOwner()), orDash(s.getSystem()),
         s.getDependsOn().isEmpty() ? "-" : String.join(", ", s.getDependsOn())}));
-    int[] widths = new int[4];
-    for (String[] row : rows) {
-      for (int c = 0; c < widths.length; c++) {
-        widths[c] = Math.max(widths[c], row[c].length());
-      }
-    }
-    for (String[] row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int c = 0; c < widths.length; c++) {
-        line.append(row[c]).append(" ".repeat(widths[c] - row[c].length() + 2));
-      }
-      out.println(line.append(row[4]));
-    }
+    TextTable.print(out, rows);
   }
 
   static String toJson(Collection<ServiceNode> services) {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,7 +12,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code stormwatch alert send} speaks Prometheus' Alertmanager client protocol to a real local HTTP
@@ -49,10 +46,10 @@ class AlertCommandTest {
 
   @Test
   void sendsOnePrometheusAlertAndItsResolve() throws Exception {
-    Result sent = run("alert", "send", "--gateway", url(), "--service", "redis-cart", "--name", "RedisDown",
+    CliRun sent = CliRun.run("alert", "send", "--gateway", url(), "--service", "redis-cart", "--name", "RedisDown",
         "--severity", "CRITICAL", "--label", "instance=redis-0", "--token", "s3cret");
-    assertThat(sent.exit).isZero();
-    assertThat(sent.out).contains("sent RedisDown on redis-cart (critical)");
+    assertThat(sent.exit()).isZero();
+    assertThat(sent.out()).contains("sent RedisDown on redis-cart (critical)");
     JsonNode alert = new ObjectMapper().readTree(bodies.get(0)).get(0);
     assertThat(alert.path("labels").path("alertname").asText()).isEqualTo("RedisDown");
     assertThat(alert.path("labels").path("service").asText()).isEqualTo("redis-cart");
@@ -60,38 +57,26 @@ class AlertCommandTest {
     assertThat(alert.has("endsAt")).isFalse();
     assertThat(auth.get(0)).isEqualTo("Bearer s3cret");
 
-    Result resolved = run("alert", "send", "--gateway", url(), "--service", "redis-cart", "--name", "RedisDown",
+    CliRun resolved = CliRun.run("alert", "send", "--gateway", url(), "--service", "redis-cart", "--name", "RedisDown",
         "--label", "instance=redis-0", "--resolve");
-    assertThat(resolved.exit).isZero();
+    assertThat(resolved.exit()).isZero();
     assertThat(new ObjectMapper().readTree(bodies.get(1)).get(0).has("endsAt")).isTrue();
   }
 
   @Test
   void aRefusalOrBadInputIsOneLineAndANonZeroExit() {
     status = 401;
-    Result refused = run("alert", "send", "--gateway", url(), "--service", "x");
-    assertThat(refused.exit).isEqualTo(1);
-    assertThat(refused.err.strip()).isEqualTo("stormwatch: the gateway answered 401: {\"error\":\"bad token\"}");
+    CliRun refused = CliRun.run("alert", "send", "--gateway", url(), "--service", "x");
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err().strip()).isEqualTo("stormwatch: the gateway answered 401: {\"error\":\"bad token\"}");
 
-    Result bad = run("alert", "send", "--gateway", url(), "--service", "x", "--severity", "loud");
-    assertThat(bad.exit).isNotZero();
-    assertThat(bad.err).contains("--severity must be one of critical, high, error, warning, info; got 'loud'");
+    CliRun bad = CliRun.run("alert", "send", "--gateway", url(), "--service", "x", "--severity", "loud");
+    assertThat(bad.exit()).isNotZero();
+    assertThat(bad.err()).contains("--severity must be one of critical, high, error, warning, info; got 'loud'");
     assertThat(bodies).hasSize(1);
   }
 
   private String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
-  }
-
-  private record Result(int exit, String out, String err) {}
-
-  private static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = StormwatchCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Result(exit, out.toString(), err.toString());
   }
 }

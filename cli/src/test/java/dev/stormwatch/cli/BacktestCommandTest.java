@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code stormwatch backtest}: no broker, the real topology, files in and a report out. */
 class BacktestCommandTest {
@@ -20,25 +17,13 @@ class BacktestCommandTest {
 
   @TempDir Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = StormwatchCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
   @Test
   void writesTheReportAndPrintsASummary() throws Exception {
     Path config = dir.resolve("stormwatch.yaml");
     Files.writeString(config, "correlator:\n  group-wait: 45s\n");
     Path report = dir.resolve("out/report.json");
 
-    Run run = run("backtest", "--topology", ONLINE_BOUTIQUE.toString(), "--alerts", ALERTS.toString(),
+    CliRun run = CliRun.run("backtest", "--topology", ONLINE_BOUTIQUE.toString(), "--alerts", ALERTS.toString(),
         "--config", config.toString(), "--out", report.toString());
 
     assertThat(run.exit()).as(run.toString()).isZero();
@@ -57,7 +42,7 @@ class BacktestCommandTest {
 
   @Test
   void aMissingAlertsFileIsOneLineAndNonZero() {
-    Run run = run("backtest", "--topology", ONLINE_BOUTIQUE.toString(), "--alerts",
+    CliRun run = CliRun.run("backtest", "--topology", ONLINE_BOUTIQUE.toString(), "--alerts",
         dir.resolve("missing.jsonl").toString(), "--out", dir.resolve("report.json").toString());
     assertThat(run.exit()).isNotZero();
     assertThat(run.err()).isEqualTo("stormwatch: alerts file not found: " + dir.resolve("missing.jsonl") + "\n");

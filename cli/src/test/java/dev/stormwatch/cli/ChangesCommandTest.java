@@ -8,16 +8,9 @@ import dev.stormwatch.avro.ChangeEvent;
 import dev.stormwatch.avro.ChangeKind;
 import dev.stormwatch.avro.Link;
 import dev.stormwatch.avro.LinkKind;
-import dev.stormwatch.common.registry.RestSchemaRegistryClient;
-import dev.stormwatch.common.registry.SchemaRegistryClient;
-import dev.stormwatch.common.registry.SchemaRegistryConfig;
-import dev.stormwatch.common.serde.AvroSerdeConfig;
-import dev.stormwatch.common.serde.SpecificAvroSerde;
 import dev.stormwatch.testkit.KafkaIntegrationTest;
 import dev.stormwatch.testkit.KafkaTestEnv;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,9 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code stormwatch changes add} and {@code list} against the real in-process broker and
@@ -47,13 +38,13 @@ class ChangesCommandTest {
     String topic = prefix + "changes.events";
     Instant at = Instant.now().minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
 
-    Run add = run(kafka, prefix, "add", "--service", "Checkout", "--kind", "deploy", "--version", "v1.4.2",
+    CliRun add = run(kafka, prefix, "add", "--service", "Checkout", "--kind", "deploy", "--version", "v1.4.2",
         "--author", "alice", "--summary", "Raise the pool size", "--environment", "production",
         "--link", "https://ci.example.com/run/4711", "--link", "https://git.example.com/pr/812",
         "--label", "pipeline=main", "--time", at.toString());
-    assertThat(add.exit).as(add.toString()).isZero();
-    assertThat(add.err).isEmpty();
-    assertThat(add.out).matches("recorded deploy of checkout v1\\.4\\.2 at " + at + " as chg-[0-9a-f]{32} in "
+    assertThat(add.exit()).as(add.toString()).isZero();
+    assertThat(add.err()).isEmpty();
+    assertThat(add.out()).matches("recorded deploy of checkout v1\\.4\\.2 at " + at + " as chg-[0-9a-f]{32} in "
         + topic.replace(".", "\\.") + "\n");
 
     List<ConsumerRecord<String, ChangeEvent>> records = readAll(kafka, topic);
@@ -73,25 +64,25 @@ class ChangesCommandTest {
       assertThat(c.getLabels()).containsExactly(Map.entry("pipeline", "main"));
       assertThat(c.getOrigin()).isEqualTo("cli");
       assertThat(c.getTime()).isEqualTo(at);
-      assertThat(add.out).contains(c.getId());
+      assertThat(add.out()).contains(c.getId());
     });
 
-    Run rollback = run(kafka, prefix, "add", "--service", "payments", "--kind", "rollback", "--version", "v2.0.9");
-    assertThat(rollback.exit).as(rollback.toString()).isZero();
-    assertThat(rollback.out).startsWith("recorded rollback of payments v2.0.9 at ");
+    CliRun rollback = run(kafka, prefix, "add", "--service", "payments", "--kind", "rollback", "--version", "v2.0.9");
+    assertThat(rollback.exit()).as(rollback.toString()).isZero();
+    assertThat(rollback.out()).startsWith("recorded rollback of payments v2.0.9 at ");
 
-    Run list = run(kafka, prefix, "list");
-    assertThat(list.exit).as(list.toString()).isZero();
-    List<String> lines = list.out.lines().toList();
+    CliRun list = run(kafka, prefix, "list");
+    assertThat(list.exit()).as(list.toString()).isZero();
+    List<String> lines = list.out().lines().toList();
     assertThat(lines).hasSize(4);
     assertThat(lines.get(0)).matches("TIME +SERVICE +KIND +VERSION +AUTHOR +SUMMARY");
     assertThat(lines.get(1)).matches(at + " +checkout +deploy +v1\\.4\\.2 +alice +Raise the pool size");
     assertThat(lines.get(2)).matches("\\S+Z +payments +rollback +v2\\.0\\.9 +- +-");
     assertThat(lines.get(3)).startsWith("2 changes in " + topic + " since ");
 
-    Run onlyCheckout = run(kafka, prefix, "list", "--service", "CHECKOUT", "--json");
-    assertThat(onlyCheckout.exit).as(onlyCheckout.toString()).isZero();
-    JsonNode array = JSON.readTree(onlyCheckout.out);
+    CliRun onlyCheckout = run(kafka, prefix, "list", "--service", "CHECKOUT", "--json");
+    assertThat(onlyCheckout.exit()).as(onlyCheckout.toString()).isZero();
+    JsonNode array = JSON.readTree(onlyCheckout.out());
     assertThat(array).hasSize(1);
     JsonNode checkout = array.get(0);
     assertThat(checkout.get("service").asText()).isEqualTo("checkout");
@@ -109,43 +100,43 @@ class ChangesCommandTest {
     Instant threeHoursAgo = Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MILLIS);
     String[] add = {"add", "--service", "search", "--kind", "config", "--summary", "reindex", "--time",
         threeHoursAgo.toString()};
-    Run first = run(kafka, prefix, add);
-    Run again = run(kafka, prefix, add);
-    assertThat(first.exit).as(first.toString()).isZero();
-    assertThat(again.out).as("a re-run names the same id").isEqualTo(first.out);
+    CliRun first = run(kafka, prefix, add);
+    CliRun again = run(kafka, prefix, add);
+    assertThat(first.exit()).as(first.toString()).isZero();
+    assertThat(again.out()).as("a re-run names the same id").isEqualTo(first.out());
 
-    Run lastHour = run(kafka, prefix, "list", "--since", "1h");
-    assertThat(lastHour.exit).as(lastHour.toString()).isZero();
-    assertThat(lastHour.out).startsWith("no changes in " + prefix + "changes.events since ");
-    Run fourHours = run(kafka, prefix, "list", "--since", "4h");
-    assertThat(fourHours.out.lines().filter(l -> l.contains(" search ")).count())
+    CliRun lastHour = run(kafka, prefix, "list", "--since", "1h");
+    assertThat(lastHour.exit()).as(lastHour.toString()).isZero();
+    assertThat(lastHour.out()).startsWith("no changes in " + prefix + "changes.events since ");
+    CliRun fourHours = run(kafka, prefix, "list", "--since", "4h");
+    assertThat(fourHours.out().lines().filter(l -> l.contains(" search ")).count())
         .as("the topic holds it twice; the list shows one change per id").isEqualTo(1);
-    assertThat(fourHours.out).contains("1 change in " + prefix + "changes.events since ");
+    assertThat(fourHours.out()).contains("1 change in " + prefix + "changes.events since ");
     assertThat(readAll(kafka, prefix + "changes.events")).hasSize(2);
-    Run other = run(kafka, prefix, "list", "--service", "cart", "--since", "1d");
-    assertThat(other.out).startsWith("no changes of cart in " + prefix + "changes.events since ");
+    CliRun other = run(kafka, prefix, "list", "--service", "cart", "--since", "1d");
+    assertThat(other.out()).startsWith("no changes of cart in " + prefix + "changes.events since ");
   }
 
   @Test
   void badOptionsAreOneLineAndANonZeroExitAndWriteNothing(KafkaTestEnv kafka) throws Exception {
     String prefix = kafka.uniqueName("chg") + ".";
-    Run kind = run(kafka, prefix, "add", "--service", "checkout", "--kind", "migration");
-    assertThat(kind.exit).isNotZero();
-    assertThat(kind.err).isEqualTo("stormwatch: --kind: 'migration' is not one of other, deploy, rollback, config,"
+    CliRun kind = run(kafka, prefix, "add", "--service", "checkout", "--kind", "migration");
+    assertThat(kind.exit()).isNotZero();
+    assertThat(kind.err()).isEqualTo("stormwatch: --kind: 'migration' is not one of other, deploy, rollback, config,"
         + " feature-flag\n");
-    Run time = run(kafka, prefix, "add", "--service", "checkout", "--time", "yesterday");
-    assertThat(time.exit).isNotZero();
-    assertThat(time.err).isEqualTo("stormwatch: --time: not an RFC 3339 timestamp: 'yesterday'"
+    CliRun time = run(kafka, prefix, "add", "--service", "checkout", "--time", "yesterday");
+    assertThat(time.exit()).isNotZero();
+    assertThat(time.err()).isEqualTo("stormwatch: --time: not an RFC 3339 timestamp: 'yesterday'"
         + " (write e.g. 2026-11-27T15:04:05Z)\n");
-    Run link = run(kafka, prefix, "add", "--service", "checkout", "--link", "ci/run/1");
-    assertThat(link.exit).isNotZero();
-    assertThat(link.err).isEqualTo("stormwatch: --link: not an absolute http(s) URL: 'ci/run/1'\n");
-    Run noService = run(kafka, prefix, "add", "--kind", "deploy");
-    assertThat(noService.exit).isNotZero();
-    assertThat(noService.err).contains("Missing required option: '--service=NAME'");
-    Run since = run(kafka, prefix, "list", "--since", "a while");
-    assertThat(since.exit).isNotZero();
-    assertThat(since.err).contains("expected a duration such as 15s, 2m or PT30S: a while");
+    CliRun link = run(kafka, prefix, "add", "--service", "checkout", "--link", "ci/run/1");
+    assertThat(link.exit()).isNotZero();
+    assertThat(link.err()).isEqualTo("stormwatch: --link: not an absolute http(s) URL: 'ci/run/1'\n");
+    CliRun noService = run(kafka, prefix, "add", "--kind", "deploy");
+    assertThat(noService.exit()).isNotZero();
+    assertThat(noService.err()).contains("Missing required option: '--service=NAME'");
+    CliRun since = run(kafka, prefix, "list", "--since", "a while");
+    assertThat(since.exit()).isNotZero();
+    assertThat(since.err()).contains("expected a duration such as 15s, 2m or PT30S: a while");
 
     assertThat(kafka.adminClient().listTopics().names().get(30, TimeUnit.SECONDS))
         .doesNotContain(prefix + "changes.events");
@@ -162,11 +153,11 @@ class ChangesCommandTest {
       List<String> all = new ArrayList<>(List.of(args));
       all.addAll(List.of("--bootstrap-servers", "127.0.0.1:" + closedPort, "--registry-url", kafka.registryUrl()));
       long start = System.nanoTime();
-      Run run = run(all.toArray(String[]::new));
+      CliRun run = CliRun.run(all.toArray(String[]::new));
       Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-      assertThat(run.exit).isNotZero();
-      assertThat(run.err).isEqualTo("stormwatch: cannot connect to Kafka at 127.0.0.1:" + closedPort
+      assertThat(run.exit()).isNotZero();
+      assertThat(run.err()).isEqualTo("stormwatch: cannot connect to Kafka at 127.0.0.1:" + closedPort
           + ": Connection refused (is Stormwatch running? try: stormwatch up)\n");
       assertThat(took).isLessThan(Duration.ofSeconds(5));
     }
@@ -174,44 +165,23 @@ class ChangesCommandTest {
 
   @Test
   void helpShowsTheOptionsAndExamples() {
-    Run changes = run("changes", "--help");
-    assertThat(changes.out).contains("add", "list", "Examples:");
-    Run add = run("changes", "add", "--help");
-    assertThat(add.exit).isZero();
-    assertThat(add.out).contains("--service", "--kind", "--version", "--author", "--summary", "--link", "--label",
+    CliRun changes = CliRun.run("changes", "--help");
+    assertThat(changes.out()).contains("add", "list", "Examples:");
+    CliRun add = CliRun.run("changes", "add", "--help");
+    assertThat(add.exit()).isZero();
+    assertThat(add.out()).contains("--service", "--kind", "--version", "--author", "--summary", "--link", "--label",
         "--time", "--id", "--bootstrap-servers", "STORMWATCH_BOOTSTRAP_SERVERS", "--registry-url", "--topic-prefix",
         "Examples:");
-    Run list = run("changes", "list", "--help");
-    assertThat(list.exit).isZero();
-    assertThat(list.out).contains("--service", "--since", "24h", "--json", "Examples:");
+    CliRun list = CliRun.run("changes", "list", "--help");
+    assertThat(list.exit()).isZero();
+    assertThat(list.out()).contains("--service", "--since", "24h", "--json", "Examples:");
   }
 
   private static List<ConsumerRecord<String, ChangeEvent>> readAll(KafkaTestEnv kafka, String topic) {
-    SchemaRegistryConfig registry = SchemaRegistryConfig.builder().urls(kafka.registryUrl()).build();
-    try (SchemaRegistryClient client = new RestSchemaRegistryClient(registry)) {
-      return new ArrayList<>(kafka.consumeAll(topic, DEADLINE, new StringDeserializer(),
-          SpecificAvroSerde.of(ChangeEvent.class, client, AvroSerdeConfig.defaults(), false).deserializer()));
-    }
+    return CliRun.readAll(kafka, topic, ChangeEvent.class, DEADLINE);
   }
 
-  private static Run run(KafkaTestEnv kafka, String prefix, String... args) {
-    List<String> all = new ArrayList<>(List.of("changes"));
-    all.addAll(List.of(args));
-    all.addAll(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--registry-url", kafka.registryUrl(),
-        "--topic-prefix", prefix));
-    return run(all.toArray(String[]::new));
-  }
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = StormwatchCli.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
-  private record Run(int exit, String out, String err) {
+  private static CliRun run(KafkaTestEnv kafka, String prefix, String... args) {
+    return CliRun.run(kafka, prefix, "changes", args);
   }
 }

@@ -4,19 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stormwatch.avro.oncall.OnCallEntry;
 import dev.stormwatch.avro.oncall.OnCallKind;
-import dev.stormwatch.common.registry.RestSchemaRegistryClient;
-import dev.stormwatch.common.registry.SchemaRegistryClient;
-import dev.stormwatch.common.registry.SchemaRegistryConfig;
-import dev.stormwatch.common.serde.AvroSerdeConfig;
-import dev.stormwatch.common.serde.SpecificAvroSerde;
 import dev.stormwatch.testkit.KafkaIntegrationTest;
 import dev.stormwatch.testkit.KafkaTestEnv;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +17,8 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code stormwatch oncall load} and {@code show} against the real in-process broker and registry,
@@ -47,11 +37,11 @@ class OncallCommandTest {
     String prefix = kafka.uniqueName("oncall") + ".";
     String topic = prefix + "oncall.config";
 
-    Run load = run(kafka, prefix, "load", DEMO.toString());
-    assertThat(load.exit).as(load.toString()).isZero();
-    assertThat(load.out).isEqualTo("loaded 2 people, 1 team, 1 escalation policy, 1 schedule and routing (1 rule,"
+    CliRun load = run(kafka, prefix, "load", DEMO.toString());
+    assertThat(load.exit()).as(load.toString()).isZero();
+    assertThat(load.out()).isEqualTo("loaded 2 people, 1 team, 1 escalation policy, 1 schedule and routing (1 rule,"
         + " default team platform) into " + topic + "; removed 0\n");
-    assertThat(load.err).isEmpty();
+    assertThat(load.err()).isEmpty();
 
     Map<String, OnCallEntry> published = latestByKey(kafka, topic);
     assertThat(published.keySet()).containsExactlyInAnyOrder("person/alice", "person/bob", "team/platform",
@@ -63,23 +53,23 @@ class OncallCommandTest {
     assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
 
     // Tuesday 14 January 2025, 12:00 in Berlin: bob's week (alice's was the week of 6 January)
-    Run show = run(kafka, prefix, "show", "--at", "2025-01-14T12:00:00+01:00");
-    assertThat(show.exit).as(show.toString()).isZero();
-    assertThat(show.out).containsPattern("(?m)^TEAM +NAME +POLICY +CHAT +PAGED FIRST$")
+    CliRun show = run(kafka, prefix, "show", "--at", "2025-01-14T12:00:00+01:00");
+    assertThat(show.exit()).as(show.toString()).isZero();
+    assertThat(show.out()).containsPattern("(?m)^TEAM +NAME +POLICY +CHAT +PAGED FIRST$")
         .containsPattern("(?m)^platform +Platform +platform +inbox:platform-chat +bob$")
         .containsPattern("(?m)^platform-primary +Europe/Berlin +1 +0 +bob +2025-01-20T08:00:00Z$")
         .containsPattern("(?m)^alice +Alice Adams +Europe/Berlin +inbox:alice$")
         .endsWith("2 people, 1 team, 1 escalation policy, 1 schedule and routing (1 rule, default team platform) in "
             + topic + "; on call at 2025-01-14T11:00:00Z\n");
-    Run earlier = run(kafka, prefix, "show", "--at", "2025-01-08T12:00:00Z");
-    assertThat(earlier.out).containsPattern("(?m)^platform-primary +Europe/Berlin +1 +0 +alice +2025-01-13T08:00:00Z$");
+    CliRun earlier = run(kafka, prefix, "show", "--at", "2025-01-08T12:00:00Z");
+    assertThat(earlier.out()).containsPattern("(?m)^platform-primary +Europe/Berlin +1 +0 +alice +2025-01-13T08:00:00Z$");
   }
 
   @Test
   void aReloadWithoutAnEntityTombstonesIt(KafkaTestEnv kafka) throws Exception {
     String prefix = kafka.uniqueName("oncall") + ".";
     String topic = prefix + "oncall.config";
-    assertThat(run(kafka, prefix, "load", DEMO.toString()).exit).isZero();
+    assertThat(run(kafka, prefix, "load", DEMO.toString()).exit()).isZero();
     String smaller = Files.readString(DEMO)
         .replace("      - inbox: bob\n", "      - inbox: bob\n  - id: carol\n    contacts: [{email: carol@example.com}]\n")
         .replace("members: [alice, bob]", "members: [alice, carol]")
@@ -89,9 +79,9 @@ class OncallCommandTest {
     assertThat(smaller).doesNotContain("id: bob");
     Path file = Files.writeString(dir.resolve("oncall.yaml"), smaller);
 
-    Run reload = run(kafka, prefix, "load", file.toString());
-    assertThat(reload.exit).as(reload.toString()).isZero();
-    assertThat(reload.out).isEqualTo("loaded 2 people, 1 team, 1 escalation policy, 1 schedule and routing (1 rule,"
+    CliRun reload = run(kafka, prefix, "load", file.toString());
+    assertThat(reload.exit()).as(reload.toString()).isZero();
+    assertThat(reload.out()).isEqualTo("loaded 2 people, 1 team, 1 escalation policy, 1 schedule and routing (1 rule,"
         + " default team platform) into " + topic + "; removed 1 (person/bob)\n");
     List<ConsumerRecord<String, OnCallEntry>> records = readAll(kafka, topic);
     assertThat(records.stream().filter(r -> r.value() == null).map(ConsumerRecord::key)).containsExactly("person/bob");
@@ -105,10 +95,10 @@ class OncallCommandTest {
         .replace("participants: [alice, bob]", "participants: [alice, bobby]")
         .replace("time-zone: Europe/Berlin      #", "time-zone: Europe/Berln      #"));
 
-    Run load = run(kafka, prefix, "load", broken.toString());
-    assertThat(load.exit).isEqualTo(1);
-    assertThat(load.out).isEmpty();
-    assertThat(load.err).isEqualTo(
+    CliRun load = run(kafka, prefix, "load", broken.toString());
+    assertThat(load.exit()).isEqualTo(1);
+    assertThat(load.out()).isEmpty();
+    assertThat(load.err()).isEqualTo(
         "stormwatch: " + broken + ": schedules[0].time-zone: unknown time zone \"Europe/Berln\" (use an IANA name such"
             + " as Europe/Berlin)\n"
             + "stormwatch: " + broken + ": schedules[0].layers[0].participants: unknown person \"bobby\"\n");
@@ -119,30 +109,30 @@ class OncallCommandTest {
   @Test
   void aDryRunPrintsWhatWouldBeLoadedAndWritesNothing(KafkaTestEnv kafka) throws Exception {
     String prefix = kafka.uniqueName("oncall") + ".";
-    Run dryRun = run(kafka, prefix, "load", "--dry-run", DEMO.toString());
-    assertThat(dryRun.exit).as(dryRun.toString()).isZero();
-    assertThat(dryRun.out).contains("TEAM", "platform-primary", "PERSON")
+    CliRun dryRun = run(kafka, prefix, "load", "--dry-run", DEMO.toString());
+    assertThat(dryRun.exit()).as(dryRun.toString()).isZero();
+    assertThat(dryRun.out()).contains("TEAM", "platform-primary", "PERSON")
         .endsWith("dry run: would load 2 people, 1 team, 1 escalation policy, 1 schedule and routing (1 rule, default"
             + " team platform) into " + prefix + "oncall.config; nothing written\n");
     assertThat(kafka.adminClient().listTopics().names().get(30, TimeUnit.SECONDS))
         .doesNotContain(prefix + "oncall.config");
-    Run show = run(kafka, prefix, "show");
-    assertThat(show.exit).isZero();
-    assertThat(show.out).isEqualTo("nothing in " + prefix + "oncall.config; load a file with: stormwatch oncall load"
+    CliRun show = run(kafka, prefix, "show");
+    assertThat(show.exit()).isZero();
+    assertThat(show.out()).isEqualTo("nothing in " + prefix + "oncall.config; load a file with: stormwatch oncall load"
         + " FILE\n");
   }
 
   @Test
   void helpShowsTheOptionsAndExamples() {
-    Run oncall = run("oncall", "--help");
-    assertThat(oncall.out).contains("load", "show", "Examples:", "notifier/README.md");
-    Run load = run("oncall", "load", "--help");
-    assertThat(load.exit).isZero();
-    assertThat(load.out).contains("FILE", "--dry-run", "--bootstrap-servers", "STORMWATCH_BOOTSTRAP_SERVERS",
+    CliRun oncall = CliRun.run("oncall", "--help");
+    assertThat(oncall.out()).contains("load", "show", "Examples:", "notifier/README.md");
+    CliRun load = CliRun.run("oncall", "load", "--help");
+    assertThat(load.exit()).isZero();
+    assertThat(load.out()).contains("FILE", "--dry-run", "--bootstrap-servers", "STORMWATCH_BOOTSTRAP_SERVERS",
         "--registry-url", "--topic-prefix", "--timeout", "Examples:");
-    Run show = run("oncall", "show", "--at", "yesterday");
-    assertThat(show.exit).isNotZero();
-    assertThat(show.err).startsWith("--at: not a date-time with an offset (e.g. 2025-12-24T20:00:00Z): yesterday");
+    CliRun show = CliRun.run("oncall", "show", "--at", "yesterday");
+    assertThat(show.exit()).isNotZero();
+    assertThat(show.err()).startsWith("--at: not a date-time with an offset (e.g. 2025-12-24T20:00:00Z): yesterday");
   }
 
   private static Map<String, OnCallEntry> latestByKey(KafkaTestEnv kafka, String topic) {
@@ -158,31 +148,10 @@ class OncallCommandTest {
   }
 
   private static List<ConsumerRecord<String, OnCallEntry>> readAll(KafkaTestEnv kafka, String topic) {
-    SchemaRegistryConfig registry = SchemaRegistryConfig.builder().urls(kafka.registryUrl()).build();
-    try (SchemaRegistryClient client = new RestSchemaRegistryClient(registry)) {
-      return new ArrayList<>(kafka.consumeAll(topic, DEADLINE, new StringDeserializer(),
-          SpecificAvroSerde.of(OnCallEntry.class, client, AvroSerdeConfig.defaults(), false).deserializer()));
-    }
+    return CliRun.readAll(kafka, topic, OnCallEntry.class, DEADLINE);
   }
 
-  private static Run run(KafkaTestEnv kafka, String prefix, String... args) {
-    List<String> all = new ArrayList<>(List.of("oncall"));
-    all.addAll(List.of(args));
-    all.addAll(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--registry-url", kafka.registryUrl(),
-        "--topic-prefix", prefix));
-    return run(all.toArray(String[]::new));
-  }
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = StormwatchCli.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
-  private record Run(int exit, String out, String err) {
+  private static CliRun run(KafkaTestEnv kafka, String prefix, String... args) {
+    return CliRun.run(kafka, prefix, "oncall", args);
   }
 }

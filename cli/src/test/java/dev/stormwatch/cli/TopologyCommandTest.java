@@ -8,21 +8,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stormwatch.avro.ServiceKind;
 import dev.stormwatch.avro.ServiceNode;
-import dev.stormwatch.common.registry.RestSchemaRegistryClient;
-import dev.stormwatch.common.registry.SchemaRegistryClient;
-import dev.stormwatch.common.registry.SchemaRegistryConfig;
-import dev.stormwatch.common.serde.AvroSerdeConfig;
-import dev.stormwatch.common.serde.SpecificAvroSerde;
 import dev.stormwatch.testkit.KafkaIntegrationTest;
 import dev.stormwatch.testkit.KafkaTestEnv;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +23,8 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code stormwatch topology load} and {@code show} against the real in-process broker and
@@ -55,11 +45,11 @@ class TopologyCommandTest {
     String prefix = kafka.uniqueName("topo") + ".";
     String topic = prefix + "topology.services";
 
-    Run load = run(kafka, prefix, "load", ONLINE_BOUTIQUE.toString());
-    assertThat(load.exit).as(load.toString()).isZero();
-    assertThat(load.out).isEqualTo("loaded 11 services (15 dependencies) of online-boutique into " + topic
+    CliRun load = run(kafka, prefix, "load", ONLINE_BOUTIQUE.toString());
+    assertThat(load.exit()).as(load.toString()).isZero();
+    assertThat(load.out()).isEqualTo("loaded 11 services (15 dependencies) of online-boutique into " + topic
         + "; removed 0\n");
-    assertThat(load.err).isEmpty();
+    assertThat(load.err()).isEmpty();
 
     Map<String, ServiceNode> published = latestByKey(kafka, topic);
     assertThat(published).hasSize(11);
@@ -70,21 +60,21 @@ class TopologyCommandTest {
         .all().get(30, TimeUnit.SECONDS).values().iterator().next();
     assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
 
-    Run show = run(kafka, prefix, "show");
-    assertThat(show.exit).as(show.toString()).isZero();
-    assertThat(serviceColumn(show.out)).containsExactly("adservice", "cartservice", "checkoutservice",
+    CliRun show = run(kafka, prefix, "show");
+    assertThat(show.exit()).as(show.toString()).isZero();
+    assertThat(serviceColumn(show.out())).containsExactly("adservice", "cartservice", "checkoutservice",
         "currencyservice", "emailservice", "frontend", "paymentservice", "productcatalogservice",
         "recommendationservice", "redis-cart", "shippingservice");
-    assertThat(show.out.lines().findFirst()).hasValueSatisfying(header ->
+    assertThat(show.out().lines().findFirst()).hasValueSatisfying(header ->
         assertThat(header).matches("SERVICE +KIND +OWNER +SYSTEM +DEPENDS ON"));
-    assertThat(show.out).containsPattern("(?m)^cartservice +service +- +- +redis-cart$");
-    assertThat(show.out).containsPattern("(?m)^frontend +frontend +- +- +productcatalogservice, currencyservice,"
+    assertThat(show.out()).containsPattern("(?m)^cartservice +service +- +- +redis-cart$");
+    assertThat(show.out()).containsPattern("(?m)^frontend +frontend +- +- +productcatalogservice, currencyservice,"
         + " cartservice, recommendationservice, shippingservice, checkoutservice, adservice$");
-    assertThat(show.out).endsWith("11 services (15 dependencies) in " + topic + "; topology online-boutique\n");
+    assertThat(show.out()).endsWith("11 services (15 dependencies) in " + topic + "; topology online-boutique\n");
 
-    Run json = run(kafka, prefix, "show", "--json");
-    assertThat(json.exit).as(json.toString()).isZero();
-    JsonNode array = JSON.readTree(json.out);
+    CliRun json = run(kafka, prefix, "show", "--json");
+    assertThat(json.exit()).as(json.toString()).isZero();
+    JsonNode array = JSON.readTree(json.out());
     assertThat(array).hasSize(11);
     JsonNode frontend = array.get(5);
     assertThat(frontend.get("name").asText()).isEqualTo("frontend");
@@ -99,17 +89,17 @@ class TopologyCommandTest {
   void aReloadWithoutAServiceTombstonesItAndLeavesOtherTopologiesAlone(KafkaTestEnv kafka) throws Exception {
     String prefix = kafka.uniqueName("topo") + ".";
     String topic = prefix + "topology.services";
-    assertThat(run(kafka, prefix, "load", ONLINE_BOUTIQUE.toString()).exit).isZero();
-    Run sockShop = run(kafka, prefix, "load", TOPOLOGIES.resolve("sock-shop.yaml").toString());
-    assertThat(sockShop.out).isEqualTo("loaded 14 services (15 dependencies) of sock-shop into " + topic
+    assertThat(run(kafka, prefix, "load", ONLINE_BOUTIQUE.toString()).exit()).isZero();
+    CliRun sockShop = run(kafka, prefix, "load", TOPOLOGIES.resolve("sock-shop.yaml").toString());
+    assertThat(sockShop.out()).isEqualTo("loaded 14 services (15 dependencies) of sock-shop into " + topic
         + "; removed 0\n");
 
     Path smaller = withoutService(ONLINE_BOUTIQUE, "emailservice");
-    Run reload = run(kafka, prefix, "load", smaller.toString());
-    assertThat(reload.exit).as(reload.toString()).isZero();
-    assertThat(reload.out).isEqualTo("loaded 10 services (15 dependencies) of online-boutique into " + topic
+    CliRun reload = run(kafka, prefix, "load", smaller.toString());
+    assertThat(reload.exit()).as(reload.toString()).isZero();
+    assertThat(reload.out()).isEqualTo("loaded 10 services (15 dependencies) of online-boutique into " + topic
         + "; removed 1 (emailservice)\n");
-    assertThat(reload.err).isEqualTo("warning: " + smaller + ": services[6].dependsOn: depends on 'emailservice',"
+    assertThat(reload.err()).isEqualTo("warning: " + smaller + ": services[6].dependsOn: depends on 'emailservice',"
         + " which is not a service of online-boutique; alerts on it correlate as an unknown service\n");
 
     List<ConsumerRecord<String, ServiceNode>> records = readAll(kafka, topic);
@@ -118,9 +108,9 @@ class TopologyCommandTest {
     assertThat(last.value()).as("a tombstone").isNull();
     assertThat(records.stream().filter(r -> r.value() == null).map(ConsumerRecord::key)).containsExactly("emailservice");
 
-    Run show = run(kafka, prefix, "show");
-    assertThat(serviceColumn(show.out)).hasSize(10 + 14).doesNotContain("emailservice").contains("carts", "frontend");
-    assertThat(show.out).endsWith("24 services (30 dependencies) in " + topic
+    CliRun show = run(kafka, prefix, "show");
+    assertThat(serviceColumn(show.out())).hasSize(10 + 14).doesNotContain("emailservice").contains("carts", "frontend");
+    assertThat(show.out()).endsWith("24 services (30 dependencies) in " + topic
         + "; topologies online-boutique, sock-shop\n");
   }
 
@@ -129,9 +119,9 @@ class TopologyCommandTest {
     String prefix = kafka.uniqueName("topo") + ".";
     String topic = prefix + "topology.services";
 
-    Run dryRun = run(kafka, prefix, "load", "--dry-run", TOPOLOGIES.resolve("catalog-info.yaml").toString());
-    assertThat(dryRun.exit).as(dryRun.toString()).isZero();
-    assertThat(dryRun.out).isEqualTo("""
+    CliRun dryRun = run(kafka, prefix, "load", "--dry-run", TOPOLOGIES.resolve("catalog-info.yaml").toString());
+    assertThat(dryRun.exit()).as(dryRun.toString()).isZero();
+    assertThat(dryRun.out()).isEqualTo("""
         SERVICE          KIND      OWNER          SYSTEM           DEPENDS ON
         cartservice      service   jane           online-boutique  redis-cart
         checkoutservice  service   checkout-team  online-boutique  cartservice, paymentservice
@@ -139,14 +129,14 @@ class TopologyCommandTest {
         redis-cart       cache     platform       online-boutique  -
         dry run: would load 4 services (5 dependencies) of online-boutique into %s; nothing written
         """.formatted(topic));
-    assertThat(dryRun.err).isEqualTo("warning: " + TOPOLOGIES.resolve("catalog-info.yaml")
+    assertThat(dryRun.err()).isEqualTo("warning: " + TOPOLOGIES.resolve("catalog-info.yaml")
         + ": documents[3].spec.dependsOn: depends on 'paymentservice', which is not a service of online-boutique;"
         + " alerts on it correlate as an unknown service\n");
 
     assertThat(kafka.adminClient().listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain(topic);
-    Run show = run(kafka, prefix, "show");
-    assertThat(show.exit).isZero();
-    assertThat(show.out).isEqualTo("no services in " + topic + "; load some with: stormwatch topology load FILE\n");
+    CliRun show = run(kafka, prefix, "show");
+    assertThat(show.exit()).isZero();
+    assertThat(show.out()).isEqualTo("no services in " + topic + "; load some with: stormwatch topology load FILE\n");
   }
 
   @Test
@@ -155,10 +145,10 @@ class TopologyCommandTest {
     Path broken = Files.writeString(dir.resolve("broken.json"),
         "{\"name\": \"t\", \"services\": [{\"name\": \"a\", \"dependsOn\": \"b\"}]}");
 
-    Run load = run(kafka, prefix, "load", broken.toString());
-    assertThat(load.exit).isNotZero();
-    assertThat(load.err).isEqualTo("stormwatch: " + broken + ": services[0].dependsOn: expected a list of names\n");
-    assertThat(load.out).isEmpty();
+    CliRun load = run(kafka, prefix, "load", broken.toString());
+    assertThat(load.exit()).isNotZero();
+    assertThat(load.err()).isEqualTo("stormwatch: " + broken + ": services[0].dependsOn: expected a list of names\n");
+    assertThat(load.out()).isEmpty();
     assertThat(kafka.adminClient().listTopics().names().get(30, TimeUnit.SECONDS))
         .doesNotContain(prefix + "topology.services");
   }
@@ -170,12 +160,12 @@ class TopologyCommandTest {
       closedPort = socket.getLocalPort();
     }
     long start = System.nanoTime();
-    Run load = run("topology", "load", ONLINE_BOUTIQUE.toString(), "--bootstrap-servers", "127.0.0.1:" + closedPort,
+    CliRun load = CliRun.run("topology", "load", ONLINE_BOUTIQUE.toString(), "--bootstrap-servers", "127.0.0.1:" + closedPort,
         "--registry-url", kafka.registryUrl());
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-    assertThat(load.exit).isNotZero();
-    assertThat(load.err).isEqualTo("stormwatch: cannot connect to Kafka at 127.0.0.1:" + closedPort
+    assertThat(load.exit()).isNotZero();
+    assertThat(load.err()).isEqualTo("stormwatch: cannot connect to Kafka at 127.0.0.1:" + closedPort
         + ": Connection refused (is Stormwatch running? try: stormwatch up)\n");
     assertThat(took).isLessThan(Duration.ofSeconds(5));
   }
@@ -187,15 +177,15 @@ class TopologyCommandTest {
       String address = "127.0.0.1:" + silent.getLocalPort();
       for (String command : List.of("load", "show")) {
         long start = System.nanoTime();
-        Run run = command.equals("load")
-            ? run("topology", "load", ONLINE_BOUTIQUE.toString(), "--bootstrap-servers", address,
+        CliRun run = command.equals("load")
+            ? CliRun.run("topology", "load", ONLINE_BOUTIQUE.toString(), "--bootstrap-servers", address,
                 "--registry-url", kafka.registryUrl(), "--timeout", "2s")
-            : run("topology", "show", "--bootstrap-servers", address, "--registry-url", kafka.registryUrl(),
+            : CliRun.run("topology", "show", "--bootstrap-servers", address, "--registry-url", kafka.registryUrl(),
                 "--timeout", "2s");
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-        assertThat(run.exit).as(command).isNotZero();
-        assertThat(run.err).as(command).startsWith("stormwatch: Kafka at " + address + " did not answer within 2s"
+        assertThat(run.exit()).as(command).isNotZero();
+        assertThat(run.err()).as(command).startsWith("stormwatch: Kafka at " + address + " did not answer within 2s"
             + " (is Stormwatch running? try: stormwatch up)").endsWith("\n").hasLineCount(1);
         assertThat(took).as(command).isLessThan(Duration.ofSeconds(10));
       }
@@ -204,16 +194,16 @@ class TopologyCommandTest {
 
   @Test
   void helpShowsTheOptionsTheirEnvironmentVariablesAndExamples() {
-    Run topology = run("topology", "--help");
-    assertThat(topology.out).contains("load", "show", "Examples:");
-    Run load = run("topology", "load", "--help");
-    assertThat(load.exit).isZero();
-    assertThat(load.out).contains("FILE", "--dry-run", "--name", "--bootstrap-servers", "STORMWATCH_BOOTSTRAP_SERVERS",
+    CliRun topology = CliRun.run("topology", "--help");
+    assertThat(topology.out()).contains("load", "show", "Examples:");
+    CliRun load = CliRun.run("topology", "load", "--help");
+    assertThat(load.exit()).isZero();
+    assertThat(load.out()).contains("FILE", "--dry-run", "--name", "--bootstrap-servers", "STORMWATCH_BOOTSTRAP_SERVERS",
         "127.0.0.1:9092", "--registry-url", "STORMWATCH_REGISTRY_URL", "http://127.0.0.1:8081", "--topic-prefix",
         "STORMWATCH_TOPIC_PREFIX", "--timeout", "Examples:");
-    Run show = run("topology", "show", "--help");
-    assertThat(show.exit).isZero();
-    assertThat(show.out).contains("--json", "--bootstrap-servers", "--registry-url", "--topic-prefix", "Examples:");
+    CliRun show = CliRun.run("topology", "show", "--help");
+    assertThat(show.exit()).isZero();
+    assertThat(show.out()).contains("--json", "--bootstrap-servers", "--registry-url", "--topic-prefix", "Examples:");
   }
 
   /** The online-boutique file with one service taken out of {@code services} (its edges stay). */
@@ -241,31 +231,10 @@ class TopologyCommandTest {
   }
 
   private static List<ConsumerRecord<String, ServiceNode>> readAll(KafkaTestEnv kafka, String topic) {
-    SchemaRegistryConfig registry = SchemaRegistryConfig.builder().urls(kafka.registryUrl()).build();
-    try (SchemaRegistryClient client = new RestSchemaRegistryClient(registry)) {
-      return new ArrayList<>(kafka.consumeAll(topic, DEADLINE, new StringDeserializer(),
-          SpecificAvroSerde.of(ServiceNode.class, client, AvroSerdeConfig.defaults(), false).deserializer()));
-    }
+    return CliRun.readAll(kafka, topic, ServiceNode.class, DEADLINE);
   }
 
-  private static Run run(KafkaTestEnv kafka, String prefix, String... args) {
-    List<String> all = new ArrayList<>(List.of("topology"));
-    all.addAll(List.of(args));
-    all.addAll(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--registry-url", kafka.registryUrl(),
-        "--topic-prefix", prefix));
-    return run(all.toArray(String[]::new));
-  }
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = StormwatchCli.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
-  private record Run(int exit, String out, String err) {
+  private static CliRun run(KafkaTestEnv kafka, String prefix, String... args) {
+    return CliRun.run(kafka, prefix, "topology", args);
   }
 }
