@@ -9,9 +9,9 @@ import dev.stormwatch.avro.CommandKind;
 import dev.stormwatch.avro.AlertSummary;
 import dev.stormwatch.avro.Incident;
 import dev.stormwatch.avro.IncidentCommand;
+import dev.stormwatch.common.metrics.HttpOutcome;
 import dev.stormwatch.correlator.domain.AlertState;
 import dev.stormwatch.correlator.query.QueryMetrics.Endpoint;
-import dev.stormwatch.correlator.query.QueryMetrics.Outcome;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -558,18 +558,18 @@ public final class QueryServer implements AutoCloseable {
       request = HttpRequest.newBuilder(URI.create(url(host) + pathAndQuery))
           .timeout(config.peerTimeout()).header(FORWARDED, "1").GET().build();
     } catch (IllegalArgumentException e) {
-      metrics.forward(endpoint, Outcome.ERROR);
+      metrics.forward(endpoint, HttpOutcome.ERROR);
       return CompletableFuture.completedFuture(Optional.empty());
     }
     return peers.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
         .orTimeout(config.peerTimeout().toMillis() * 2, TimeUnit.MILLISECONDS)
         .handle((response, e) -> {
           if (e != null) {
-            metrics.forward(endpoint, Outcome.UNAVAILABLE);
+            metrics.forward(endpoint, HttpOutcome.UNAVAILABLE);
             log.debug("Peer {} did not answer {}: {}", host, pathAndQuery, e.toString());
             return Optional.empty();
           }
-          metrics.forward(endpoint, Outcome.ofStatus(response.statusCode()));
+          metrics.forward(endpoint, metrics.outcome(response.statusCode()));
           return response.statusCode() >= 500 ? Optional.empty() : Optional.of(response);
         });
   }

@@ -4,7 +4,7 @@ import dev.stormwatch.avro.EscalationEvent;
 import dev.stormwatch.avro.Incident;
 import dev.stormwatch.avro.Silence;
 import dev.stormwatch.common.kafka.Topics;
-import dev.stormwatch.common.streams.DeadLetters;
+import dev.stormwatch.common.streams.DeadLetterProcessor;
 import dev.stormwatch.correlator.domain.AlertStateSerde;
 import dev.stormwatch.correlator.domain.CorrelatorSettings;
 import dev.stormwatch.correlator.rules.FlapStateSerde;
@@ -27,10 +27,6 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -142,9 +138,15 @@ public final class CorrelatorTopology {
         .branch((service, checked) -> checked.ok(), Branched.as("ok"))
         .defaultBranch(Branched.as("malformed"));
     KStream<byte[], byte[]> changeLetters = changes.get("change-malformed")
-        .process(() -> new ChangeDeadLetter(topics.changes(), serdes, metrics), Named.as("dead-letter-change"));
+        .process(() -> new DeadLetterProcessor<CheckedChange>(APP, CheckedChange::problem, c -> topics.changes(),
+            (topic, c) -> DeadLetterProcessor.bytes(serdes.changes().serializer(), topic, c.event()),
+            (c, topic, problem) -> metrics.changes(ChangeResult.REJECTED).increment()),
+            Named.as("dead-letter-change"));
     commands.get("command-malformed")
-        .process(() -> new CommandDeadLetter(topics.incidentCommands(), serdes, metrics),
+        .process(() -> new DeadLetterProcessor<CheckedCommand>(APP, CheckedCommand::problem,
+            c -> topics.incidentCommands(),
+            (topic, c) -> DeadLetterProcessor.bytes(serdes.commands().serializer(), topic, c.command()),
+            (c, topic, problem) -> metrics.commands(CorrelatorMetrics.CommandResult.REJECTED).increment()),
             Named.as("dead-letter-command"))
         .merge(changeLetters, Named.as("merge-dead-letters"))
         .to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
@@ -219,67 +221,5 @@ public final class CorrelatorTopology {
         return null;
       }
     });
-  }
-
-  /** A change that cannot be used, as a dead letter: its key and value bytes, the reason in headers. */
-  static final class ChangeDeadLetter implements Processor<String, CheckedChange, byte[], byte[]> {
-    private final String topic;
-    private final CorrelatorSerdes serdes;
-    private final CorrelatorMetrics metrics;
-    private ProcessorContext<byte[], byte[]> context;
-
-    ChangeDeadLetter(String topic, CorrelatorSerdes serdes, CorrelatorMetrics metrics) {
-      this.topic = topic;
-      this.serdes = serdes;
-      this.metrics = metrics;
-    }
-
-    @Override
-    public void init(ProcessorContext<byte[], byte[]> context) {
-      this.context = context;
-    }
-
-    @Override
-    public void process(Record<String, CheckedChange> record) {
-      metrics.changes(ChangeResult.REJECTED).increment();
-      RecordMetadata source = context.recordMetadata().orElse(null);
-      byte[] key = record.key() == null ? null : Serdes.String().serializer().serialize(topic, record.key());
-      byte[] value = record.value().event() == null ? null
-          : serdes.changes().serializer().serialize(topic, record.value().event());
-      context.forward(new Record<>(key, value, record.timestamp(), DeadLetters.headers(record.headers(), APP,
-          record.value().problem(), null, source == null ? topic : source.topic(),
-          source == null ? -1 : source.partition(), source == null ? -1 : source.offset())));
-    }
-  }
-
-  /** A command that cannot be routed, as a dead letter: its key and value bytes, the reason in headers. */
-  static final class CommandDeadLetter implements Processor<String, CheckedCommand, byte[], byte[]> {
-    private final String topic;
-    private final CorrelatorSerdes serdes;
-    private final CorrelatorMetrics metrics;
-    private ProcessorContext<byte[], byte[]> context;
-
-    CommandDeadLetter(String topic, CorrelatorSerdes serdes, CorrelatorMetrics metrics) {
-      this.topic = topic;
-      this.serdes = serdes;
-      this.metrics = metrics;
-    }
-
-    @Override
-    public void init(ProcessorContext<byte[], byte[]> context) {
-      this.context = context;
-    }
-
-    @Override
-    public void process(Record<String, CheckedCommand> record) {
-      metrics.commands(CorrelatorMetrics.CommandResult.REJECTED).increment();
-      RecordMetadata source = context.recordMetadata().orElse(null);
-      byte[] key = record.key() == null ? null : Serdes.String().serializer().serialize(topic, record.key());
-      byte[] value = record.value().command() == null ? null
-          : serdes.commands().serializer().serialize(topic, record.value().command());
-      context.forward(new Record<>(key, value, record.timestamp(), DeadLetters.headers(record.headers(), APP,
-          record.value().problem(), null, source == null ? topic : source.topic(),
-          source == null ? -1 : source.partition(), source == null ? -1 : source.offset())));
-    }
   }
 }

@@ -1,12 +1,15 @@
 package dev.stormwatch.notifier.api;
 
+import dev.stormwatch.common.metrics.HttpOutcome;
+import dev.stormwatch.common.metrics.RequestMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The notifier API's meters, every label from a closed enum and registered at zero (names as
@@ -19,35 +22,13 @@ final class ApiMetrics {
 
   /** The API's endpoints, as metric labels. */
   enum Endpoint {
-    ONCALL, ONCALL_ICS, LINK_CONFIRM, LINK_ACT, COMMAND, PAGES, INBOX_HTML, INBOX_JSON, OPENAPI;
-
-    String label() {
-      return name().toLowerCase(Locale.ROOT);
-    }
+    ONCALL, ONCALL_ICS, LINK_CONFIRM, LINK_ACT, COMMAND, PAGES, INBOX_HTML, INBOX_JSON, OPENAPI
   }
 
-  /** How a request ended. */
-  enum Outcome {
-    OK, BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, UNAVAILABLE, ERROR;
-
-    String label() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-
-    static Outcome ofStatus(int status) {
-      if (status < 300) {
-        return OK;
-      }
-      return switch (status) {
-        case 400 -> BAD_REQUEST;
-        case 401 -> UNAUTHORIZED;
-        case 403 -> FORBIDDEN;
-        case 404 -> NOT_FOUND;
-        case 503 -> UNAVAILABLE;
-        default -> ERROR;
-      };
-    }
-  }
+  /** How a request ends, as told apart here. */
+  static final Set<HttpOutcome> OUTCOMES = EnumSet.of(HttpOutcome.OK, HttpOutcome.BAD_REQUEST,
+      HttpOutcome.UNAUTHORIZED, HttpOutcome.FORBIDDEN, HttpOutcome.NOT_FOUND, HttpOutcome.UNAVAILABLE,
+      HttpOutcome.ERROR);
 
   /** Where a command came from. */
   enum Via {
@@ -67,23 +48,13 @@ final class ApiMetrics {
     }
   }
 
-  private final Map<Endpoint, Map<Outcome, Counter>> requests = new EnumMap<>(Endpoint.class);
-  private final Map<Endpoint, Timer> latency = new EnumMap<>(Endpoint.class);
+  private final RequestMetrics<Endpoint> requests;
   private final Map<AckLinks.Action, Map<Via, Map<Written, Counter>>> commands = new EnumMap<>(AckLinks.Action.class);
   private final Map<AckLinks.Why, Counter> rejected = new EnumMap<>(AckLinks.Why.class);
 
   ApiMetrics(MeterRegistry registry) {
-    for (Endpoint e : Endpoint.values()) {
-      Map<Outcome, Counter> byOutcome = new EnumMap<>(Outcome.class);
-      for (Outcome o : Outcome.values()) {
-        byOutcome.put(o, Counter.builder("stormwatch.notifier.api.requests")
-            .description("Notifier API requests answered").tag("endpoint", e.label()).tag("outcome", o.label())
-            .register(registry));
-      }
-      requests.put(e, byOutcome);
-      latency.put(e, Timer.builder("stormwatch.notifier.api.latency").description("Notifier API request latency")
-          .tag("endpoint", e.label()).register(registry));
-    }
+    this.requests = new RequestMetrics<>(registry, "stormwatch.notifier.api", "Notifier API", Endpoint.class,
+        OUTCOMES);
     for (AckLinks.Action a : AckLinks.Action.values()) {
       Map<Via, Map<Written, Counter>> byVia = new EnumMap<>(Via.class);
       for (Via v : Via.values()) {
@@ -105,8 +76,7 @@ final class ApiMetrics {
   }
 
   void request(Endpoint endpoint, int status, Duration took) {
-    requests.get(endpoint).get(Outcome.ofStatus(status)).increment();
-    latency.get(endpoint).record(took);
+    requests.request(endpoint, status, took);
   }
 
   void command(AckLinks.Action action, Via via, Written written) {

@@ -3,55 +3,41 @@ package dev.stormwatch.notifier.topology;
 import dev.stormwatch.avro.EscalationEvent;
 import dev.stormwatch.avro.IncidentCommand;
 import dev.stormwatch.common.kafka.Topics;
-import dev.stormwatch.common.streams.DeadLetters;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
+import dev.stormwatch.common.streams.DeadLetterProcessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** An input record that cannot be used, as a dead letter: its key and value bytes, the reason in headers. */
-final class InputDeadLetter implements Processor<String, NotifierInput, byte[], byte[]> {
+/**
+ * An input record that cannot be used, as a dead letter: its key and value bytes, the reason in
+ * headers; counted by input and logged.
+ */
+final class InputDeadLetter {
 
   private static final Logger log = LoggerFactory.getLogger(InputDeadLetter.class);
 
-  private final Topics topics;
-  private final NotifierSerdes serdes;
-  private final NotifierMetrics metrics;
-  private ProcessorContext<byte[], byte[]> context;
-
-  InputDeadLetter(Topics topics, NotifierSerdes serdes, NotifierMetrics metrics) {
-    this.topics = topics;
-    this.serdes = serdes;
-    this.metrics = metrics;
+  private InputDeadLetter() {
   }
 
-  @Override
-  public void init(ProcessorContext<byte[], byte[]> context) {
-    this.context = context;
+  /** The {@code dead-letter-input} processor: writes {@link NotifierInput.Rejected}s, drops the rest. */
+  static DeadLetterProcessor<NotifierInput> processor(Topics topics, NotifierSerdes serdes, NotifierMetrics metrics) {
+    return new DeadLetterProcessor<>(NotifierTopology.APP,
+        input -> input instanceof NotifierInput.Rejected rejected ? rejected.problem() : null,
+        input -> ((NotifierInput.Rejected) input).input() == NotifierMetrics.Input.COMMAND
+            ? topics.incidentCommands() : topics.escalations(),
+        (topic, input) -> bytes(serdes, topic, ((NotifierInput.Rejected) input).value()),
+        (input, topic, problem) -> {
+          metrics.rejected(((NotifierInput.Rejected) input).input()).increment();
+          log.warn("dead-lettering a record of {}: {}", topic, problem);
+        });
   }
 
-  @Override
-  public void process(Record<String, NotifierInput> record) {
-    if (!(record.value() instanceof NotifierInput.Rejected rejected)) {
-      return;
+  private static byte[] bytes(NotifierSerdes serdes, String topic, Object value) {
+    if (value instanceof EscalationEvent e) {
+      return serdes.escalations().serializer().serialize(topic, e);
     }
-    metrics.rejected(rejected.input()).increment();
-    RecordMetadata source = context.recordMetadata().orElse(null);
-    String topic = source != null ? source.topic()
-        : rejected.input() == NotifierMetrics.Input.COMMAND ? topics.incidentCommands() : topics.escalations();
-    byte[] key = record.key() == null ? null : Serdes.String().serializer().serialize(topic, record.key());
-    byte[] value = null;
-    if (rejected.value() instanceof EscalationEvent e) {
-      value = serdes.escalations().serializer().serialize(topic, e);
-    } else if (rejected.value() instanceof IncidentCommand c) {
-      value = serdes.commands().serializer().serialize(topic, c);
+    if (value instanceof IncidentCommand c) {
+      return serdes.commands().serializer().serialize(topic, c);
     }
-    log.warn("dead-lettering a record of {}: {}", topic, rejected.problem());
-    context.forward(new Record<>(key, value, record.timestamp(), DeadLetters.headers(record.headers(),
-        NotifierTopology.APP, rejected.problem(), null, topic, source == null ? -1 : source.partition(),
-        source == null ? -1 : source.offset())));
+    return null;
   }
 }

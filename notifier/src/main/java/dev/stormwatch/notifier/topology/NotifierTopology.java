@@ -98,7 +98,7 @@ public final class NotifierTopology {
         .branch((id, input) -> !(input instanceof NotifierInput.Rejected), Branched.as("ok"))
         .defaultBranch(Branched.as("rejected"));
     inputs.get("input-rejected")
-        .process(() -> new InputDeadLetter(topics, serdes, metrics), Named.as("dead-letter-input"))
+        .process(() -> InputDeadLetter.processor(topics, serdes, metrics), Named.as("dead-letter-input"))
         .to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
             .withName("write-dead-letters"));
 
