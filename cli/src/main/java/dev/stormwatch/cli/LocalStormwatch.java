@@ -108,6 +108,9 @@ final class LocalStormwatch implements AutoCloseable {
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, devstack.bootstrapServers()))) {
         TopicProvisioner.ensure(admin, topics, PARTITIONS, (short) 1, STARTUP_TIMEOUT);
       }
+      // before the apps start, so the correlator's and notifier's global stores begin with it
+      List<String> demo = DemoConfig.loadIfEmpty(devstack.bootstrapServers(), devstack.registryUrl(), topics.prefix(),
+          Instant.now());
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       started.push(meters::close);
       SchemaRegistryConfig registry = SchemaRegistryConfig.builder().urls(devstack.registryUrl()).build();
@@ -174,8 +177,6 @@ final class LocalStormwatch implements AutoCloseable {
       if (!correlator.awaitRunning(STARTUP_TIMEOUT)) {
         throw new IllegalStateException("the correlator did not reach RUNNING within " + STARTUP_TIMEOUT);
       }
-      List<String> demo = DemoConfig.loadIfEmpty(devstack.bootstrapServers(), devstack.registryUrl(), topics.prefix(),
-          Instant.now());
       NotifierApp notifier = NotifierApp.start(NotifierSettings.fromTree(file.root().path("notifier")),
           devstack.bootstrapServers(), Map.of(), registryConfig, topics, meters,
           config.dataDir().resolve("notifier").toAbsolutePath(), "stormwatch-notifier");
