@@ -49,10 +49,11 @@ class TopologyApiIntegrationTest {
   void theGraphIsListedAndEachServiceKnowsItsDependenciesAndDependents(KafkaTestEnv kafka) throws Exception {
     Topics topics = new Topics(kafka.uniqueName("topo-api") + ".");
     for (String t : List.of(topics.normalized(), topics.incidentCommands(), topics.escalations(),
-        topics.deadLetters())) {
+        topics.deadLetters(), topics.changes())) {
       kafka.createTopic(t, 2);
     }
     kafka.createCompactedTopic(topics.topology(), 1);
+    kafka.createCompactedTopic(topics.silences(), 1);
     kafka.createCompactedTopic(topics.incidents(), 2);
     SchemaRegistryConfig registry = SchemaRegistryConfig.builder().urls(kafka.registryUrl()).build();
 
