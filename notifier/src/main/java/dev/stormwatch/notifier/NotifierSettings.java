@@ -1,14 +1,19 @@
 package dev.stormwatch.notifier;
 
+import static dev.stormwatch.common.config.SettingsTree.atLeast;
+import static dev.stormwatch.common.config.SettingsTree.duration;
+import static dev.stormwatch.common.config.SettingsTree.integer;
+import static dev.stormwatch.common.config.SettingsTree.notNegative;
+import static dev.stormwatch.common.config.SettingsTree.positive;
+import static dev.stormwatch.common.config.SettingsTree.require;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stormwatch.avro.ChannelType;
-import dev.stormwatch.common.config.Durations;
+import dev.stormwatch.common.config.SettingsTree;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -63,15 +68,14 @@ public record NotifierSettings(Duration bundleWindow, Set<ChannelType> bundleCha
 
   /** Validates every value; messages name the key. */
   public NotifierSettings {
-    Objects.requireNonNull(bundleWindow, "bundle-window");
-    require(!bundleWindow.isNegative(), "bundle-window must not be negative, was " + bundleWindow);
+    notNegative(bundleWindow, "bundle-window");
     bundleChannels = Set.copyOf(bundleChannels);
     require(!bundleChannels.contains(ChannelType.UNKNOWN), "bundle-channels: UNKNOWN is not a channel");
-    require(maxBundledIncidents >= 1, "max-bundled-incidents must be at least 1, was " + maxBundledIncidents);
+    atLeast(maxBundledIncidents, 1, "max-bundled-incidents");
     positive(retention, "retention");
     positive(staleAfter, "stale-after");
     positive(punctuateEvery, "punctuate-every");
-    require(maxPagedPerIncident >= 1, "max-paged-per-incident must be at least 1, was " + maxPagedPerIncident);
+    atLeast(maxPagedPerIncident, 1, "max-paged-per-incident");
   }
 
   /** Every setting at its documented default. */
@@ -87,15 +91,10 @@ public record NotifierSettings(Duration bundleWindow, Set<ChannelType> bundleCha
    * @throws IllegalArgumentException naming the key, for an unknown key or an invalid value
    */
   public static NotifierSettings fromTree(JsonNode tree) {
-    if (tree == null || tree.isNull() || tree.isMissingNode()) {
+    if (SettingsTree.absent(tree)) {
       return defaults();
     }
-    require(tree.isObject(), "notifier settings must be an object");
-    for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      require(KEYS.contains(key), "unknown notifier setting: '" + key + "' (known: "
-          + String.join(", ", KEYS.stream().sorted().toList()) + ")");
-    }
+    SettingsTree.requireKnown(tree, KEYS, "notifier");
     NotifierSettings d = defaults();
     return new NotifierSettings(
         duration(tree, "bundle-window", d.bundleWindow()),
@@ -136,28 +135,6 @@ public record NotifierSettings(Duration bundleWindow, Set<ChannelType> bundleCha
     return !bundleWindow.isZero() && bundleChannels.contains(channel);
   }
 
-  private static int integer(JsonNode tree, String key, int fallback) {
-    JsonNode v = tree.get(key);
-    if (v == null || v.isNull()) {
-      return fallback;
-    }
-    require(v.isIntegralNumber() && v.canConvertToInt(), key + " must be an integer, was " + v);
-    return v.intValue();
-  }
-
-  private static Duration duration(JsonNode tree, String key, Duration fallback) {
-    JsonNode v = tree.get(key);
-    if (v == null || v.isNull()) {
-      return fallback;
-    }
-    require(v.isTextual(), key + " must be a duration such as 30s or 5m, was " + v);
-    try {
-      return Durations.parse(v.asText());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
-    }
-  }
-
   private static Set<ChannelType> channels(JsonNode tree, String key, Set<ChannelType> fallback) {
     JsonNode v = tree.get(key);
     if (v == null || v.isNull()) {
@@ -177,16 +154,5 @@ public record NotifierSettings(Duration bundleWindow, Set<ChannelType> bundleCha
       out.add(channel);
     }
     return out;
-  }
-
-  private static void positive(Duration d, String key) {
-    Objects.requireNonNull(d, key);
-    require(!d.isNegative() && !d.isZero(), key + " must be positive, was " + d);
-  }
-
-  private static void require(boolean ok, String message) {
-    if (!ok) {
-      throw new IllegalArgumentException(message);
-    }
   }
 }

@@ -1,11 +1,19 @@
 package dev.stormwatch.correlator.domain;
 
+import static dev.stormwatch.common.config.SettingsTree.atLeast;
+import static dev.stormwatch.common.config.SettingsTree.between;
+import static dev.stormwatch.common.config.SettingsTree.duration;
+import static dev.stormwatch.common.config.SettingsTree.integer;
+import static dev.stormwatch.common.config.SettingsTree.notNegative;
+import static dev.stormwatch.common.config.SettingsTree.number;
+import static dev.stormwatch.common.config.SettingsTree.positive;
+import static dev.stormwatch.common.config.SettingsTree.require;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stormwatch.common.config.Durations;
+import dev.stormwatch.common.config.SettingsTree;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
@@ -88,22 +96,21 @@ public record CorrelatorSettings(int maxHops, Duration window, Duration resolveA
 
   /** Validates every value; messages name the key. */
   public CorrelatorSettings {
-    require(maxHops >= 0 && maxHops <= 64, "max-hops must be between 0 and 64, was " + maxHops);
+    between(maxHops, 0, 64, "max-hops");
     positive(window, "window");
     positive(resolveAfter, "resolve-after");
     positive(reopenWindow, "reopen-window");
-    Objects.requireNonNull(groupWait, "group-wait");
-    require(!groupWait.isNegative(), "group-wait must not be negative, was " + groupWait);
+    notNegative(groupWait, "group-wait");
     positive(retention, "retention");
     require(retention.compareTo(reopenWindow) >= 0,
         "retention (" + retention + ") must be at least reopen-window (" + reopenWindow + ")");
-    require(maxAlertsPerIncident >= 1, "max-alerts-per-incident must be at least 1");
-    require(maxTimelineEntries >= 1, "max-timeline-entries must be at least 1");
-    require(maxOpenIncidentsPerDomain >= 1, "max-open-incidents-per-domain must be at least 1");
+    atLeast(maxAlertsPerIncident, 1, "max-alerts-per-incident");
+    atLeast(maxTimelineEntries, 1, "max-timeline-entries");
+    atLeast(maxOpenIncidentsPerDomain, 1, "max-open-incidents-per-domain");
     require(inferredFraction > 0.0 && inferredFraction <= 1.0,
         "inferred-fraction must be in (0, 1], was " + inferredFraction);
-    require(inferredMinDependents >= 1, "inferred-min-dependents must be at least 1");
-    require(maxTrackedAlerts >= 1, "max-tracked-alerts must be at least 1, was " + maxTrackedAlerts);
+    atLeast(inferredMinDependents, 1, "inferred-min-dependents");
+    atLeast(maxTrackedAlerts, 1, "max-tracked-alerts");
   }
 
   /** Every setting at its documented default. */
@@ -121,16 +128,10 @@ public record CorrelatorSettings(int maxHops, Duration window, Duration resolveA
    * @throws IllegalArgumentException naming the key, for an unknown key or an invalid value
    */
   public static CorrelatorSettings fromTree(JsonNode tree) {
-    if (tree == null || tree.isNull() || tree.isMissingNode()) {
+    if (SettingsTree.absent(tree)) {
       return defaults();
     }
-    require(tree.isObject(), "correlator settings must be an object");
-    for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      require(KEYS.contains(key) || RULES.equals(key), "unknown correlator setting: '" + key + "' (known: "
-          + String.join(", ", Stream.concat(KEYS.stream(), Stream.of(RULES))
-              .sorted().toList()) + ")");
-    }
+    SettingsTree.requireKnown(tree, Stream.concat(KEYS.stream(), Stream.of(RULES)).toList(), "correlator");
     CorrelatorSettings d = defaults();
     return new CorrelatorSettings(
         integer(tree, "max-hops", d.maxHops()),
@@ -142,7 +143,7 @@ public record CorrelatorSettings(int maxHops, Duration window, Duration resolveA
         integer(tree, "max-alerts-per-incident", d.maxAlertsPerIncident()),
         integer(tree, "max-timeline-entries", d.maxTimelineEntries()),
         integer(tree, "max-open-incidents-per-domain", d.maxOpenIncidentsPerDomain()),
-        fraction(tree, "inferred-fraction", d.inferredFraction()),
+        number(tree, "inferred-fraction", d.inferredFraction()),
         integer(tree, "inferred-min-dependents", d.inferredMinDependents()),
         integer(tree, "max-tracked-alerts", d.maxTrackedAlerts()));
   }
@@ -183,48 +184,5 @@ public record CorrelatorSettings(int maxHops, Duration window, Duration resolveA
   /** Parses a duration as {@link Durations#parse} does. */
   public static Duration parseDuration(String text) {
     return Durations.parse(text);
-  }
-
-
-  private static int integer(JsonNode tree, String key, int fallback) {
-    JsonNode v = tree.get(key);
-    if (v == null || v.isNull()) {
-      return fallback;
-    }
-    require(v.isIntegralNumber() && v.canConvertToInt(), key + " must be an integer, was " + v);
-    return v.intValue();
-  }
-
-  private static double fraction(JsonNode tree, String key, double fallback) {
-    JsonNode v = tree.get(key);
-    if (v == null || v.isNull()) {
-      return fallback;
-    }
-    require(v.isNumber(), key + " must be a number, was " + v);
-    return v.doubleValue();
-  }
-
-  private static Duration duration(JsonNode tree, String key, Duration fallback) {
-    JsonNode v = tree.get(key);
-    if (v == null || v.isNull()) {
-      return fallback;
-    }
-    require(v.isTextual(), key + " needs a unit, e.g. \"" + v.asText() + "s\"");
-    try {
-      return parseDuration(v.textValue());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void positive(Duration d, String key) {
-    Objects.requireNonNull(d, key);
-    require(!d.isNegative() && !d.isZero(), key + " must be positive, was " + d);
-  }
-
-  private static void require(boolean condition, String message) {
-    if (!condition) {
-      throw new IllegalArgumentException(message);
-    }
   }
 }

@@ -1,11 +1,18 @@
 package dev.stormwatch.correlator.rules;
 
+import static dev.stormwatch.common.config.SettingsTree.atLeast;
+import static dev.stormwatch.common.config.SettingsTree.between;
+import static dev.stormwatch.common.config.SettingsTree.duration;
+import static dev.stormwatch.common.config.SettingsTree.integer;
+import static dev.stormwatch.common.config.SettingsTree.notNegative;
+import static dev.stormwatch.common.config.SettingsTree.number;
+import static dev.stormwatch.common.config.SettingsTree.positive;
+import static dev.stormwatch.common.config.SettingsTree.require;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.stormwatch.common.config.Durations;
+import dev.stormwatch.common.config.SettingsTree;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The settings of the correlator's rules: flapping, change suspects, silences, inhibition and the
@@ -90,28 +97,23 @@ public record RulesSettings(int flapThreshold, Duration flapWindow, Duration cha
 
   /** Validates every value; messages name the key. */
   public RulesSettings {
-    require(flapThreshold >= 1 && flapThreshold <= FlapDetector.MAX_THRESHOLD,
-        "flap-threshold must be between 1 and " + FlapDetector.MAX_THRESHOLD + ", was " + flapThreshold);
+    between(flapThreshold, 1, FlapDetector.MAX_THRESHOLD, "flap-threshold");
     positive(flapWindow, "flap-window");
     positive(changeLookback, "change-lookback");
-    Objects.requireNonNull(changeRetentionMargin, "change-retention-margin");
-    require(!changeRetentionMargin.isNegative(), "change-retention-margin must not be negative, was "
-        + changeRetentionMargin);
-    require(changeDependencyHops >= 0 && changeDependencyHops <= 64,
-        "change-dependency-hops must be between 0 and 64, was " + changeDependencyHops);
-    require(maxSuspectChanges >= 1, "max-suspect-changes must be at least 1, was " + maxSuspectChanges);
-    require(maxChangesPerService >= 1, "max-changes-per-service must be at least 1, was " + maxChangesPerService);
-    require(maxChangeServices >= 1, "max-change-services must be at least 1, was " + maxChangeServices);
+    notNegative(changeRetentionMargin, "change-retention-margin");
+    between(changeDependencyHops, 0, 64, "change-dependency-hops");
+    atLeast(maxSuspectChanges, 1, "max-suspect-changes");
+    atLeast(maxChangesPerService, 1, "max-changes-per-service");
+    atLeast(maxChangeServices, 1, "max-change-services");
     require(changeSignalWeight >= 0.0 && changeSignalWeight <= 10.0,
         "change-signal-weight must be between 0 and 10, was " + changeSignalWeight);
-    require(maxSilences >= 1, "max-silences must be at least 1, was " + maxSilences);
-    Objects.requireNonNull(silenceRetention, "silence-retention");
-    require(!silenceRetention.isNegative(), "silence-retention must not be negative, was " + silenceRetention);
+    atLeast(maxSilences, 1, "max-silences");
+    notNegative(silenceRetention, "silence-retention");
     inhibitRules = List.copyOf(inhibitRules == null ? List.of() : inhibitRules);
-    require(maxInhibitSources >= 1, "max-inhibit-sources must be at least 1, was " + maxInhibitSources);
+    atLeast(maxInhibitSources, 1, "max-inhibit-sources");
     positive(inhibitSourceTtl, "inhibit-source-ttl");
-    require(statsMaxServices >= 1, "stats-max-services must be at least 1, was " + statsMaxServices);
-    require(statsMaxTeams >= 1, "stats-max-teams must be at least 1, was " + statsMaxTeams);
+    atLeast(statsMaxServices, 1, "stats-max-services");
+    atLeast(statsMaxTeams, 1, "stats-max-teams");
     positive(statsRetention, "stats-retention");
   }
 
@@ -131,15 +133,10 @@ public record RulesSettings(int flapThreshold, Duration flapWindow, Duration cha
    * @throws IllegalArgumentException naming the key, for an unknown key or an invalid value
    */
   public static RulesSettings fromTree(JsonNode tree) {
-    if (tree == null || tree.isNull() || tree.isMissingNode()) {
+    if (SettingsTree.absent(tree)) {
       return defaults();
     }
-    require(tree.isObject(), "rules settings must be an object");
-    for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      require(KEYS.contains(key), "unknown rules setting: '" + key + "' (known: "
-          + String.join(", ", KEYS.stream().sorted().toList()) + ")");
-    }
+    SettingsTree.requireKnown(tree, KEYS, "rules");
     RulesSettings d = defaults();
     return new RulesSettings(
         integer(tree, "flap-threshold", d.flapThreshold()),
@@ -171,47 +168,5 @@ public record RulesSettings(int flapThreshold, Duration flapWindow, Duration cha
     return new RulesSettings(flapThreshold, flapWindow, changeLookback, changeRetentionMargin, changeDependencyHops,
         maxSuspectChanges, maxChangesPerService, maxChangeServices, changeSignalWeight, maxSilences, silenceRetention,
         rules, maxInhibitSources, inhibitSourceTtl, statsMaxServices, statsMaxTeams, statsRetention);
-  }
-
-  private static int integer(JsonNode tree, String key, int fallback) {
-    JsonNode v = tree.get(key);
-    if (v == null || v.isNull()) {
-      return fallback;
-    }
-    require(v.isIntegralNumber() && v.canConvertToInt(), key + " must be an integer, was " + v);
-    return v.intValue();
-  }
-
-  private static double number(JsonNode tree, String key, double fallback) {
-    JsonNode v = tree.get(key);
-    if (v == null || v.isNull()) {
-      return fallback;
-    }
-    require(v.isNumber(), key + " must be a number, was " + v);
-    return v.doubleValue();
-  }
-
-  private static Duration duration(JsonNode tree, String key, Duration fallback) {
-    JsonNode v = tree.get(key);
-    if (v == null || v.isNull()) {
-      return fallback;
-    }
-    require(v.isTextual(), key + " needs a unit, e.g. \"" + v.asText() + "m\"");
-    try {
-      return Durations.parse(v.textValue());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void positive(Duration d, String key) {
-    Objects.requireNonNull(d, key);
-    require(!d.isNegative() && !d.isZero(), key + " must be positive, was " + d);
-  }
-
-  private static void require(boolean condition, String message) {
-    if (!condition) {
-      throw new IllegalArgumentException(message);
-    }
   }
 }
