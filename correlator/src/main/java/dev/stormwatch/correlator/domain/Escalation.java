@@ -129,7 +129,7 @@ public final class Escalation {
         || !incident.hasFiringAlerts()) {
       return Optional.empty();
     }
-    return Optional.of(incident.openedAt().plus(groupWait));
+    return Optional.of(incident.groupWaitFrom().plus(groupWait));
   }
 
   /**
@@ -157,7 +157,7 @@ public final class Escalation {
       if (after.suppressed()) {
         return Decision.none("every firing alert is suppressed");
       }
-      Instant due = after.openedAt().plus(groupWait);
+      Instant due = after.groupWaitFrom().plus(groupWait);
       if (now.isBefore(due)) {
         return new Decision(Optional.empty(), "group wait: escalates at " + CLOCK.format(due)
             + " unless it merges or resolves first", Optional.of(due));

@@ -162,6 +162,7 @@ public final class IncidentState {
   private final List<SuspectChange> suspectChanges;
   private final Instant firstAlertAt;
   private final Instant openedAt;
+  private final Instant groupWaitFrom;
   private final Instant lastActivityAt;
   private final Instant escalatedAt;
   private final Instant acknowledgedAt;
@@ -190,6 +191,7 @@ public final class IncidentState {
     this.suspectChanges = d.suspectChanges.stream().map(c -> SuspectChange.newBuilder(c).build()).toList();
     this.firstAlertAt = d.firstAlertAt;
     this.openedAt = d.openedAt;
+    this.groupWaitFrom = d.groupWaitFrom;
     this.lastActivityAt = d.lastActivityAt;
     this.escalatedAt = d.escalatedAt;
     this.acknowledgedAt = d.acknowledgedAt;
@@ -223,6 +225,9 @@ public final class IncidentState {
     d.severity = first.severity();
     d.firstAlertAt = first.startsAt();
     d.openedAt = first.eventTime();
+    // the group wait runs from when the storm reached us: an alert that fired an hour before it was
+    // forwarded must still wait for the alerts that follow it (in a replay, observedAt is event time)
+    d.groupWaitFrom = max(first.eventTime(), first.latest().observedAt());
     d.lastActivityAt = first.eventTime();
     d.revision = 0;
     d.entry(settings, first.eventTime(), TimelineKind.OPENED, "opened by " + describe(first), null);
@@ -256,6 +261,7 @@ public final class IncidentState {
     d.suspectChanges.addAll(i.getSuspectChanges());
     d.firstAlertAt = i.getFirstAlertAt();
     d.openedAt = i.getOpenedAt();
+    d.groupWaitFrom = i.getGroupWaitFrom();
     d.lastActivityAt = i.getLastActivityAt();
     d.escalatedAt = i.getEscalatedAt();
     d.acknowledgedAt = i.getAcknowledgedAt();
@@ -293,7 +299,8 @@ public final class IncidentState {
         .setRootCauses(new ArrayList<>(rootCauses.stream().map(RootCause.Candidate::toAvro).toList()))
         .setSuspectChanges(new ArrayList<>(suspectChanges.stream().map(c -> SuspectChange.newBuilder(c).build())
             .toList()))
-        .setFirstAlertAt(firstAlertAt).setOpenedAt(openedAt).setLastActivityAt(lastActivityAt)
+        .setFirstAlertAt(firstAlertAt).setOpenedAt(openedAt).setGroupWaitFrom(groupWaitFrom)
+        .setLastActivityAt(lastActivityAt)
         .setEscalatedAt(escalatedAt).setAcknowledgedAt(acknowledgedAt).setAcknowledgedBy(acknowledgedBy)
         .setResolvedAt(resolvedAt).setResolvedBy(resolvedBy).setReopenCount(reopenCount)
         .setMergedInto(mergedInto).setMergedFrom(new ArrayList<>(mergedFrom)).setSuppressed(suppressed)
@@ -688,6 +695,14 @@ public final class IncidentState {
     return openedAt;
   }
 
+  /**
+   * When its group wait started: the later of the opening alert's event time and its arrival
+   * ({@code observedAt}); {@link #openedAt()} for incidents stored before this was kept.
+   */
+  public Instant groupWaitFrom() {
+    return groupWaitFrom == null ? openedAt : groupWaitFrom;
+  }
+
   /** Latest event time of an alert observation attached to it. */
   public Instant lastActivityAt() {
     return lastActivityAt;
@@ -769,7 +784,8 @@ public final class IncidentState {
         && reopenCount == s.reopenCount && suppressed == s.suppressed && services.equals(s.services)
         && Objects.equals(team, s.team) && members.equals(s.members) && rootCauses.equals(s.rootCauses)
         && suspectChanges.equals(s.suspectChanges) && Objects.equals(firstAlertAt, s.firstAlertAt)
-        && Objects.equals(openedAt, s.openedAt) && Objects.equals(lastActivityAt, s.lastActivityAt)
+        && Objects.equals(openedAt, s.openedAt) && Objects.equals(groupWaitFrom, s.groupWaitFrom)
+        && Objects.equals(lastActivityAt, s.lastActivityAt)
         && Objects.equals(escalatedAt, s.escalatedAt) && Objects.equals(acknowledgedAt, s.acknowledgedAt)
         && Objects.equals(acknowledgedBy, s.acknowledgedBy) && Objects.equals(resolvedAt, s.resolvedAt)
         && Objects.equals(resolvedBy, s.resolvedBy) && Objects.equals(mergedInto, s.mergedInto)
@@ -829,6 +845,7 @@ public final class IncidentState {
     d.suspectChanges.addAll(suspectChanges);
     d.firstAlertAt = firstAlertAt;
     d.openedAt = openedAt;
+    d.groupWaitFrom = groupWaitFrom;
     d.lastActivityAt = lastActivityAt;
     d.escalatedAt = escalatedAt;
     d.acknowledgedAt = acknowledgedAt;
@@ -858,6 +875,7 @@ public final class IncidentState {
     final List<SuspectChange> suspectChanges = new ArrayList<>();
     Instant firstAlertAt;
     Instant openedAt;
+    Instant groupWaitFrom;
     Instant lastActivityAt;
     Instant escalatedAt;
     Instant acknowledgedAt;

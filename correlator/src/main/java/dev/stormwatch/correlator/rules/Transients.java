@@ -23,7 +23,7 @@ public final class Transients {
 
   /**
    * Whether {@code incident} is transient: not escalated yet, it has kept alerts, every one is
-   * resolved, and the last of them ended no later than {@code openedAt + groupWait}. Ask it when the
+   * resolved, and the last of them ended no later than {@code groupWaitFrom + groupWait}. Ask it when the
    * group wait is over, before escalating.
    */
   public static Verdict check(IncidentState incident, Duration groupWait) {
@@ -34,7 +34,7 @@ public final class Transients {
     if (members.isEmpty()) {
       return new Verdict(false, "no alerts kept");
     }
-    Instant deadline = incident.openedAt().plus(groupWait);
+    Instant deadline = incident.groupWaitFrom().plus(groupWait);
     Instant lastEnd = null;
     for (IncidentState.Member m : members) {
       if (m.firing() || m.endsAt() == null) {

@@ -1,10 +1,12 @@
 package dev.stormwatch.correlator.domain;
 
 import static dev.stormwatch.correlator.domain.Fixtures.fire;
+import static dev.stormwatch.correlator.domain.Fixtures.firing;
 import static dev.stormwatch.correlator.domain.Fixtures.t;
 import static dev.stormwatch.correlator.domain.Fixtures.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stormwatch.avro.AlertEvent;
 import dev.stormwatch.avro.EscalationEvent;
 import dev.stormwatch.avro.EscalationKind;
 import dev.stormwatch.avro.Severity;
@@ -48,6 +50,21 @@ class EscalationTest {
     assertThat(escalated.escalatedAt()).isEqualTo(t(30));
     assertThat(escalation.dueAt(escalated)).isEmpty();
     assertThat(escalation.decide(escalated, escalated, t(90)).emits()).as("only once").isFalse();
+  }
+
+  @Test
+  void anAlertThatFiredLongBeforeItArrivedStillWaitsTheGroupWaitFromItsArrival() {
+    // firing since 10:00:00, forwarded by Alertmanager only at 11:00:00: the rest of its storm is
+    // still on the way, so the group wait runs from the arrival, not from an hour ago
+    AlertEvent late = firing("a", "cartservice", Severity.HIGH, t(0));
+    late.setObservedAt(t(3600));
+    IncidentState i = IncidentState.open("inc-a", "d", AlertState.of(late), settings);
+    assertThat(i.openedAt()).as("grouping stays on event time").isEqualTo(t(0));
+    assertThat(i.groupWaitFrom()).isEqualTo(t(3600));
+    assertThat(escalation.dueAt(i)).contains(t(3630));
+    assertThat(escalation.decide(i, i, t(3629)).emits()).isFalse();
+    assertThat(escalation.decide(i, i, t(3630)).kind()).contains(EscalationKind.OPENED);
+    assertThat(IncidentState.fromAvro(i.toAvro()).groupWaitFrom()).as("kept in the store").isEqualTo(t(3600));
   }
 
   @Test
