@@ -105,8 +105,14 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
   /** The most alert expiries handled by one punctuation; the rest wait for the next. */
   static final int MAX_ALERT_EXPIRIES_PER_PUNCTUATION = 10_000;
   private static final int MAX_REDIRECTS = 8;
-  /** Decoded incidents kept in memory per task. */
-  static final int CACHED_INCIDENTS = 2_000;
+  /**
+   * Decoded incidents kept in memory per task: at most 500 members each, so the cache is bounded at
+   * ~250,000 members (tens of MB) however large the storm; a miss costs one header read and one
+   * prefix scan.
+   */
+  static final int CACHED_INCIDENTS = 500;
+  /** Domains whose incident ids are kept in memory per task. */
+  static final int CACHED_DOMAINS = 2_000;
   /** {@code correlator-incident-output}: emitted since the last punctuation. */
   private static final String SENT = "sent";
   /** {@code correlator-incident-output}: changed after it was emitted; the next punctuation emits it. */
@@ -161,7 +167,7 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
   private final Map<String, List<String>> domainIncidents = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
-      return size() > CACHED_INCIDENTS;
+      return size() > CACHED_DOMAINS;
     }
   };
   /** Entries of {@code alerts}: counted at init, then kept exact. */
