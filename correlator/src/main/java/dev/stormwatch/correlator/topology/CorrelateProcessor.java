@@ -106,11 +106,10 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
   static final int MAX_ALERT_EXPIRIES_PER_PUNCTUATION = 10_000;
   private static final int MAX_REDIRECTS = 8;
   /**
-   * Decoded incidents kept in memory per task: at most 500 members each, so the cache is bounded at
-   * ~250,000 members (tens of MB) however large the storm; a miss costs one header read and one
-   * prefix scan.
+   * Members of the decoded incidents kept in memory per task (an incident counts at least 1): the
+   * cache holds tens of MB however large the storm; a miss costs one header read and one prefix scan.
    */
-  static final int CACHED_INCIDENTS = 500;
+  static final int CACHED_MEMBERS = 100_000;
   /** Domains whose incident ids are kept in memory per task. */
   static final int CACHED_DOMAINS = 2_000;
   /** {@code correlator-incident-output}: emitted since the last punctuation. */
@@ -150,12 +149,9 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
    * through. Only this processor writes those stores, and a task that is closed or revived builds a
    * new processor, so the cache can never hold what the stores do not.
    */
-  private final Map<String, IncidentState> cache = new LinkedHashMap<>(256, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, IncidentState> eldest) {
-      return size() > CACHED_INCIDENTS;
-    }
-  };
+  private final Map<String, IncidentState> cache = new LinkedHashMap<>(256, 0.75f, true);
+  /** Members counted in {@link #cache} (each incident at least 1). */
+  private long cachedMembers;
   private KeyValueStore<String, String> domainIndex;
   private KeyValueStore<String, String> deadlines;
   private KeyValueStore<String, String> alertExpiry;
@@ -194,6 +190,7 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
     incidentAlerts = context.getStateStore(CorrelatorStores.INCIDENT_ALERTS);
     incidentOutput = context.getStateStore(CorrelatorStores.INCIDENT_OUTPUT);
     cache.clear();
+    cachedMembers = 0;
     domainIncidents.clear();
     domainIndex = context.getStateStore(CorrelatorStores.DOMAIN_INDEX);
     deadlines = context.getStateStore(CorrelatorStores.DEADLINES);
@@ -474,7 +471,7 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
       }
     }
     IncidentState loaded = IncidentState.fromAvro(header, members);
-    cache.put(id, loaded);
+    cachePut(id, loaded);
     return loaded;
   }
 
@@ -732,7 +729,7 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
         incidentAlerts.delete(id + "|" + fp);
       }
     }
-    cache.put(id, after);
+    cachePut(id, after);
     if (stored == null) {
       domainIndex.put(after.domain() + "|" + id, id);
       List<String> known = domainIncidents.get(after.domain());
@@ -758,7 +755,10 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
     for (String fp : incident.members().keySet()) {
       incidentAlerts.delete(id + "|" + fp);
     }
-    cache.remove(id);
+    IncidentState gone = cache.remove(id);
+    if (gone != null) {
+      cachedMembers -= weight(gone);
+    }
     incidentOutput.delete(id);
     domainIndex.delete(incident.domain() + "|" + id);
     List<String> known = domainIncidents.get(incident.domain());
@@ -781,6 +781,22 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
     log.info("incident {} left state: closed since {} (retention {})", id, incident.resolvedAt(),
         correlator.settings().retention());
     context.forward(new Record<>(id, new CorrelatorOutput.IncidentUpdate(null), timestamp));
+  }
+
+  /** Caches a decoded incident, evicting the least recently used beyond {@link #CACHED_MEMBERS}. */
+  private void cachePut(String id, IncidentState incident) {
+    IncidentState replaced = cache.put(id, incident);
+    cachedMembers += weight(incident) - (replaced == null ? 0 : weight(replaced));
+    var eldest = cache.entrySet().iterator();
+    while (cachedMembers > CACHED_MEMBERS && cache.size() > 1 && eldest.hasNext()) {
+      IncidentState out = eldest.next().getValue();
+      eldest.remove();
+      cachedMembers -= weight(out);
+    }
+  }
+
+  private static int weight(IncidentState incident) {
+    return Math.max(1, incident.members().size());
   }
 
   /** {@code <13-digit zero-padded epoch millis>|<suffix>}: sorts by time as strings. */
