@@ -3,6 +3,7 @@ package dev.stormwatch.notifier.api;
 import dev.stormwatch.avro.ChannelType;
 import dev.stormwatch.avro.PageAction;
 import dev.stormwatch.avro.PageOutcome;
+import dev.stormwatch.common.kafka.TopicTail;
 import dev.stormwatch.common.registry.SchemaRegistryException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -21,19 +22,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +57,6 @@ public final class PagesLog implements AutoCloseable {
   public static final Duration DEFAULT_LOOKBACK = Duration.ofDays(7);
 
   private static final Logger log = LoggerFactory.getLogger(PagesLog.class);
-  private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(2);
 
   /** A page's state as far as {@code pages.log} tells. */
@@ -142,9 +134,7 @@ public final class PagesLog implements AutoCloseable {
   private final Deserializer<PageOutcome> outcomes;
   private final Consumer<PageOutcome> listener;
   private final Clock clock;
-  private final KafkaConsumer<byte[], byte[]> consumer;
-  private final Thread thread;
-  private final CountDownLatch caughtUp = new CountDownLatch(1);
+  private TopicTail tail;
   private final Counter read;
   private final Counter skipped;
   private final Counter evictions;
@@ -153,18 +143,15 @@ public final class PagesLog implements AutoCloseable {
 
   // guarded by this; insertion order = least recently updated first
   private final LinkedHashMap<String, Entry> index = new LinkedHashMap<>();
-  private volatile boolean closed;
 
   private PagesLog(String topic, int capacity, Optional<Duration> lookback, Deserializer<PageOutcome> outcomes,
-                   Consumer<PageOutcome> listener, Clock clock, KafkaConsumer<byte[], byte[]> consumer,
-                   MeterRegistry meters) {
+                   Consumer<PageOutcome> listener, Clock clock, MeterRegistry meters) {
     this.topic = topic;
     this.capacity = capacity;
     this.lookback = lookback;
     this.outcomes = outcomes;
     this.listener = listener;
     this.clock = clock;
-    this.consumer = consumer;
     this.meters = meters;
     this.read = Counter.builder("stormwatch.notifier.pages.log.records")
         .description("pages.log records read by the notifier API's page index").register(meters);
@@ -174,8 +161,6 @@ public final class PagesLog implements AutoCloseable {
         .description("pages forgotten by the page index because of its capacity").register(meters);
     this.size = Gauge.builder("stormwatch.notifier.pages.log.pages", this, PagesLog::size)
         .description("pages held by the page index").register(meters);
-    this.thread = new Thread(this::run, "stormwatch-pages-log");
-    this.thread.setDaemon(true);
   }
 
   /**
@@ -206,29 +191,22 @@ public final class PagesLog implements AutoCloseable {
         throw new IllegalArgumentException("pages-log lookback must be positive, was " + d);
       }
     });
-    Map<String, Object> props = new HashMap<>(clientOverrides);
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "stormwatch-notifier-pages-log");
     PagesLog pages = new PagesLog(topic, capacity, lookback, outcomes, listener == null ? o -> { } : listener,
-        clock, new KafkaConsumer<>(props), meters);
-    pages.thread.start();
+        clock, meters);
+    pages.tail = TopicTail.start("pages log", bootstrapServers, clientOverrides, "stormwatch-notifier-pages-log",
+        topic, pages::seekToStart, pages::accept, REGISTRY_BACKOFF,
+        () -> log.info("pages log: caught up with {} ({} pages held)", topic, pages.size()));
     return pages;
   }
 
   /** Waits until it has read what the topic held when it started; false on timeout. */
   public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-    return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return tail.awaitCaughtUp(timeout);
   }
 
   /** Whether it has read what the topic held when it started. */
   public boolean caughtUp() {
-    return caughtUp.getCount() == 0;
+    return tail.caughtUp();
   }
 
   /** The pages matching {@code query}, newest ({@code at}) first, then by dedup key. */
@@ -257,70 +235,13 @@ public final class PagesLog implements AutoCloseable {
   /** Stops reading and closes the consumer. */
   @Override
   public void close() {
-    closed = true;
-    consumer.wakeup();
-    try {
-      thread.join(Duration.ofSeconds(10).toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    tail.close();
     meters.remove(size);
   }
 
   // ---------------------------------------------------------------- reading
 
-  private void run() {
-    try {
-      List<TopicPartition> partitions = awaitPartitions();
-      if (partitions == null) {
-        return;
-      }
-      consumer.assign(partitions);
-      seekToStart(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      while (!closed) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-        boolean backOff = false;
-        for (TopicPartition tp : records.partitions()) {
-          for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
-            if (!accept(record)) {
-              consumer.seek(tp, record.offset());
-              backOff = true;
-              break;
-            }
-          }
-        }
-        if (backOff) {
-          pause(REGISTRY_BACKOFF);
-        }
-        if (caughtUp.getCount() > 0 && partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp))) {
-          caughtUp.countDown();
-          log.info("pages log: caught up with {} ({} pages held)", topic, size());
-        }
-      }
-    } catch (WakeupException e) {
-      if (!closed) {
-        log.error("pages log: unexpected wakeup; the page index stops reading", e);
-      }
-    } catch (RuntimeException e) {
-      log.error("pages log: reading {} failed; the page index stops reading", topic, e);
-    } finally {
-      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-    }
-  }
-
-  private List<TopicPartition> awaitPartitions() {
-    while (!closed) {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
-      if (infos != null && !infos.isEmpty()) {
-        return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-      }
-      log.info("pages log: waiting for topic {}", topic);
-    }
-    return null;
-  }
-
-  private void seekToStart(List<TopicPartition> partitions) {
+  private void seekToStart(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
     if (lookback.isEmpty()) {
       consumer.seekToBeginning(partitions);
       return;
@@ -388,18 +309,6 @@ public final class PagesLog implements AutoCloseable {
       eldest.next();
       eldest.remove();
       evictions.increment();
-    }
-  }
-
-  private void pause(Duration d) {
-    long until = System.nanoTime() + d.toNanos();
-    while (!closed && System.nanoTime() < until) {
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
     }
   }
 

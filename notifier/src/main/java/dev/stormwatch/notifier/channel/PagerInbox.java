@@ -1,5 +1,6 @@
 package dev.stormwatch.notifier.channel;
 
+import dev.stormwatch.common.kafka.TopicTail;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,16 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,25 +44,18 @@ public final class PagerInbox implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(PagerInbox.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration POLL = Duration.ofMillis(200);
 
   private final String topic;
   private final int capacity;
-  private final KafkaConsumer<byte[], byte[]> consumer;
-  private final Thread thread;
-  private final CountDownLatch caughtUp = new CountDownLatch(1);
+  private TopicTail tail;
 
   // guarded by this: insertion order is arrival order
   private final LinkedHashMap<String, InboxPage> pages = new LinkedHashMap<>();
   private long skipped;
-  private volatile boolean closed;
 
-  private PagerInbox(String topic, int capacity, KafkaConsumer<byte[], byte[]> consumer) {
+  private PagerInbox(String topic, int capacity) {
     this.topic = topic;
     this.capacity = capacity;
-    this.consumer = consumer;
-    this.thread = new Thread(this::run, "stormwatch-pager-inbox");
-    this.thread.setDaemon(true);
   }
 
   /**
@@ -86,22 +72,25 @@ public final class PagerInbox implements AutoCloseable {
     if (capacity < 1) {
       throw new IllegalArgumentException("inbox capacity must be at least 1, was " + capacity);
     }
-    Map<String, Object> props = new HashMap<>(clientOverrides);
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-    props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "stormwatch-pager-inbox");
-    PagerInbox inbox = new PagerInbox(topic, capacity, new KafkaConsumer<>(props));
-    inbox.thread.start();
+    PagerInbox inbox = new PagerInbox(topic, capacity);
+    // the newest pages only: at most capacity back from the end of each partition
+    inbox.tail = TopicTail.start("pager inbox", bootstrapServers, clientOverrides, "stormwatch-pager-inbox", topic,
+        (consumer, partitions) -> {
+          Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+          Map<TopicPartition, Long> begins = consumer.beginningOffsets(partitions);
+          for (TopicPartition tp : partitions) {
+            consumer.seek(tp, Math.max(begins.get(tp), ends.get(tp) - capacity));
+          }
+        }, record -> {
+          inbox.accept(record);
+          return true;
+        }, Duration.ZERO, () -> { });
     return inbox;
   }
 
   /** Waits until the inbox has read what the topic held when it started; false on timeout. */
   public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-    return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return tail.awaitCaughtUp(timeout);
   }
 
   /** Every page kept, newest delivery first. */
@@ -209,48 +198,6 @@ public final class PagerInbox implements AutoCloseable {
     return b.append("</body></html>").toString();
   }
 
-  private void run() {
-    try {
-      List<TopicPartition> partitions = awaitPartitions();
-      if (partitions == null) {
-        return;
-      }
-      consumer.assign(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      Map<TopicPartition, Long> begins = consumer.beginningOffsets(partitions);
-      for (TopicPartition tp : partitions) {
-        consumer.seek(tp, Math.max(begins.get(tp), ends.get(tp) - capacity));
-      }
-      while (!closed) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-          accept(record);
-        }
-        if (caughtUp.getCount() > 0 && partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp))) {
-          caughtUp.countDown();
-        }
-      }
-    } catch (WakeupException e) {
-      if (!closed) {
-        log.error("pager inbox: unexpected wakeup; the inbox stops reading", e);
-      }
-    } catch (RuntimeException e) {
-      log.error("pager inbox: reading {} failed; the inbox stops reading", topic, e);
-    } finally {
-      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-    }
-  }
-
-  private List<TopicPartition> awaitPartitions() {
-    while (!closed) {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
-      if (infos != null && !infos.isEmpty()) {
-        return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-      }
-      log.info("pager inbox: waiting for topic {}", topic);
-    }
-    return null;
-  }
-
   private void accept(ConsumerRecord<byte[], byte[]> record) {
     InboxPage page;
     try {
@@ -284,13 +231,7 @@ public final class PagerInbox implements AutoCloseable {
   /** Stops reading and closes the consumer. */
   @Override
   public void close() {
-    closed = true;
-    consumer.wakeup();
-    try {
-      thread.join(Duration.ofSeconds(10).toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    tail.close();
   }
 
   private static String nullToEmpty(String s) {
