@@ -717,7 +717,7 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
       storedDeadline.ifPresent(t -> deadlines.delete(deadlineKey(t, id)));
       deadline.ifPresent(t -> deadlines.put(deadlineKey(t, id), id));
     }
-    incidents.put(id, after.toAvroHeader());
+    // members before the header: a query that finds the header also finds the members it names
     Map<String, IncidentState.Member> old = stored == null ? Map.of() : stored.members();
     for (IncidentState.Member m : after.members().values()) {
       if (!m.equals(old.get(m.fingerprint()))) {
@@ -729,6 +729,7 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
         incidentAlerts.delete(id + "|" + fp);
       }
     }
+    incidents.put(id, after.toAvroHeader());
     cachePut(id, after);
     if (stored == null) {
       domainIndex.put(after.domain() + "|" + id, id);

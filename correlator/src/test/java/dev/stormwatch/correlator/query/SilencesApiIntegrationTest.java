@@ -142,6 +142,7 @@ class SilencesApiIntegrationTest {
           Awaitility.await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             JsonNode incidents = getJson(api + "/api/incidents");
             assertThat(incidents).hasSize(1);
+            assertThat(incidents.get(0).get("alerts")).hasSize(1);
             JsonNode alert = incidents.get(0).get("alerts").get(0);
             assertThat(alert.get("suppressed").asBoolean()).isTrue();
             assertThat(alert.get("suppressedBy").asText()).isEqualTo("silence:" + id);
