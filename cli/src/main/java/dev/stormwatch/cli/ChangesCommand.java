@@ -81,7 +81,7 @@ public final class ChangesCommand implements Runnable {
           "Examples:",
           "  ./stormwatch changes add --service checkout --kind deploy --version v1.4.2 --author alice \\",
           "      --summary 'Raise the pool size' --link https://ci.example.com/run/4711",
-          "  ./stormwatch changes add --service frontend --kind feature-flag --summary 'new-checkout 10%' \\",
+          "  ./stormwatch changes add --service frontend --kind feature-flag --summary 'new-checkout 10%%' \\",
           "      --label flag=new-checkout --time 2026-11-27T15:04:05Z",
           "  export STORMWATCH_BOOTSTRAP_SERVERS=kafka:9092",
           "  export STORMWATCH_REGISTRY_URL=http://registry:8081",

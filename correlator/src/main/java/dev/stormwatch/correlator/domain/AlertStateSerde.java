@@ -6,7 +6,7 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The serde of the {@code correlator-alerts} store: every field of an {@link AlertState}, merge
- * state included, as versioned JSON; a null is a tombstone.
+ * state included, in {@link AlertStateCodec}'s versioned layout; a null is a tombstone.
  */
 public final class AlertStateSerde implements Serde<AlertState> {
 

@@ -75,14 +75,10 @@ final class AlertRouter implements Processor<String, AlertEvent, String, Correla
     AlertRoute route = AlertRoute.of(alert, previous, graph);
     if (!route.equals(previous)) {
       routes.put(fp, route);
-      String key = CorrelateProcessor.deadlineKey(route.expiresAt(retention), fp);
-      if (previous != null) {
-        String old = CorrelateProcessor.deadlineKey(previous.expiresAt(retention), fp);
-        if (!old.equals(key)) {
-          expiry.delete(old);
-        }
+      // a route's expiry only moves later: the entry armed for a new route is re-armed by expire()
+      if (previous == null) {
+        expiry.put(CorrelateProcessor.deadlineKey(route.expiresAt(retention), fp), fp);
       }
-      expiry.put(key, fp);
     }
     context.forward(record.withKey(route.domain()).withValue(new CorrelatorInput.Alert(event)));
   }

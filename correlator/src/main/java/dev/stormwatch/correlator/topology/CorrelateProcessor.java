@@ -417,16 +417,15 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
     }
   }
 
-  /** Indexes an alert's expiry, replacing the entry of the state it had ({@code previous}, or null). */
+  /**
+   * Indexes a new alert's expiry. An alert's expiry only moves later (its last-seen instant is a
+   * maximum), so a known alert keeps the entry it has: when that entry comes due,
+   * {@link #expireAlerts} finds the later expiry and indexes it then. A repeat costs no index write.
+   */
   private void armExpiry(AlertState previous, AlertState alert) {
-    String key = deadlineKey(correlator.alertExpiresAt(alert), alert.fingerprint());
-    if (previous != null) {
-      String old = deadlineKey(correlator.alertExpiresAt(previous), previous.fingerprint());
-      if (!old.equals(key)) {
-        alertExpiry.delete(old);
-      }
+    if (previous == null) {
+      alertExpiry.put(deadlineKey(correlator.alertExpiresAt(alert), alert.fingerprint()), alert.fingerprint());
     }
-    alertExpiry.put(key, alert.fingerprint());
   }
 
   private List<IncidentState> incidentsOf(String domain) {

@@ -42,6 +42,8 @@ class AlertStateSerdeTest {
     assertThat(decoded.observations()).isEqualTo(x.observations());
     assertThat(decoded.stateChanges()).isEqualTo(x.stateChanges());
     assertThat(decoded.merge(roundTrip(y))).isEqualTo(x.merge(y));
+    // a store written by an earlier release (JSON, version 1) still reads back the same state
+    assertThat(serde.deserializer().deserialize("t", AlertStateCodec.encodeJson(x))).isEqualTo(x);
   }
 
   @Test
@@ -65,6 +67,14 @@ class AlertStateSerdeTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version");
     assertThatThrownBy(() -> serde.deserializer().deserialize("t", "{{".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(IllegalArgumentException.class);
+    byte[] good = serde.serializer().serialize("t", AlertState.of(event("fp", "cartservice", Severity.HIGH,
+        AlertStatus.FIRING, t(0), null, t(0))));
+    assertThat(good[0]).isEqualTo(AlertStateCodec.BINARY);
+    for (int cut : new int[] {1, 9, good.length / 2, good.length - 1}) {
+      assertThatThrownBy(() -> serde.deserializer().deserialize("t", java.util.Arrays.copyOf(good, cut)))
+          .as("cut at %d of %d bytes", cut, good.length)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an encoded AlertState");
+    }
   }
 
   @Provide
