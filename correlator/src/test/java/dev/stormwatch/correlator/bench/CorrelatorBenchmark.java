@@ -90,6 +90,7 @@ public final class CorrelatorBenchmark {
         producer.flush();
       }
       long start = System.nanoTime();
+      Map<String, Double> cpuBefore = cpuByThreadGroup();
       String appId = "bench-correlator-throughput";
       try (CorrelatorApp app = start(kafka, registryConfig, topics, settings, dir.resolve("throughput"), appId)) {
         awaitCommitted(admin, appId, topics.normalized(), Duration.ofSeconds(300));
@@ -100,6 +101,11 @@ public final class CorrelatorBenchmark {
         double cpu = streamThreadCpuSeconds("bench-correlator-throughput");
         System.out.printf("  stream threads used %.1f CPU s: %,.0f alerts per CPU second (independent of other load)%n",
             cpu, backlog / cpu);
+        Map<String, Double> cpuAfter = cpuByThreadGroup();
+        System.out.printf("  CPU s of this JVM's threads while it ran (threads alive at the end): %s%n",
+            cpuAfter.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(e -> String.format("%s %.1f", e.getKey(), e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0.0)))
+                .reduce((a, b) -> a + ", " + b).orElse("-"));
       }
 
       // 2. latency: each alert opens its own incident; measure its OPENED escalation
@@ -162,6 +168,31 @@ public final class CorrelatorBenchmark {
     overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.getInteger("threads", 2));
     return CorrelatorApp.start(settings, Duration.ofMillis(100), kafka.bootstrapServers(), overrides, registry,
         topics, new SimpleMeterRegistry(), stateDir, appId);
+  }
+
+  /**
+   * CPU seconds used so far by this JVM's live threads, by group: the correlator's stream threads,
+   * the embedded broker's threads, Kafka clients' network threads, the registry, the rest.
+   */
+  private static Map<String, Double> cpuByThreadGroup() {
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    Map<String, Double> groups = new java.util.TreeMap<>();
+    for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info == null) {
+        continue;
+      }
+      String name = info.getThreadName();
+      String group = name.contains("StreamThread") ? "stream threads"
+          : name.startsWith("kafka-producer-network-thread") || name.startsWith("kafka-admin-client") ? "client I/O"
+          : name.contains("Jetty") || name.startsWith("registry") ? "registry"
+          : name.startsWith("data-plane") || name.startsWith("kafka-") || name.contains("raft")
+              || name.contains("coordinator") || name.contains("Txn") || name.contains("log-") || name.contains("quorum")
+              || name.startsWith("broker") || name.startsWith("controller") || name.startsWith("executor-")
+              || name.contains("Partitions") ? "broker"
+          : "other";
+      groups.merge(group, Math.max(0, threads.getThreadCpuTime(info.getThreadId())) / 1e9, Double::sum);
+    }
+    return groups;
   }
 
   /** CPU time used so far by the stream threads of one application. */
