@@ -350,19 +350,27 @@ public final class AlertState {
                             List<AlertLink> links, Instant startsAt, Instant endsAt, Instant observedAt,
                             long occurrences, String canonical) {
 
+    /**
+     * The event time of one observation (see the class comment), without building it: its
+     * {@code startsAt} firing, its {@code endsAt} (never before {@code startsAt}) resolved.
+     */
+    public static Instant eventTime(AlertEvent e) {
+      Instant startsAt = Objects.requireNonNull(e.getStartsAt(), "startsAt");
+      if (e.getStatus() != AlertStatus.RESOLVED) {
+        return startsAt;
+      }
+      if (e.getEndsAt() != null) {
+        return max(e.getEndsAt(), startsAt);
+      }
+      return max(e.getObservedAt() == null ? startsAt : e.getObservedAt(), startsAt);
+    }
+
     static Observation of(AlertEvent e) {
       boolean resolved = e.getStatus() == AlertStatus.RESOLVED;
       Instant startsAt = Objects.requireNonNull(e.getStartsAt(), "startsAt");
       Instant observedAt = e.getObservedAt() == null ? startsAt : e.getObservedAt();
       Instant endsAt = e.getEndsAt();
-      Instant at;
-      if (!resolved) {
-        at = startsAt;
-      } else if (endsAt != null) {
-        at = max(endsAt, startsAt);
-      } else {
-        at = max(observedAt, startsAt);
-      }
+      Instant at = eventTime(e);
       SortedMap<String, String> labels = sorted(e.getLabels());
       SortedMap<String, String> annotations = sorted(e.getAnnotations());
       List<AlertLink> links = new ArrayList<>();

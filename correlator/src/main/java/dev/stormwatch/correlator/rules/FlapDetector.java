@@ -1,6 +1,7 @@
 package dev.stormwatch.correlator.rules;
 
 import dev.stormwatch.avro.AlertEvent;
+import dev.stormwatch.avro.AlertStatus;
 import dev.stormwatch.correlator.domain.AlertState;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,8 +65,7 @@ public final class FlapDetector {
 
   /** The state after an observation, at its event time ({@code startsAt} firing, {@code endsAt} resolved). */
   public FlapState observe(FlapState state, AlertEvent event) {
-    AlertState one = AlertState.of(event);
-    return observe(state, one.eventTime(), one.firing());
+    return observe(state, AlertState.Observation.eventTime(event), event.getStatus() != AlertStatus.RESOLVED);
   }
 
   /** The verdict at {@code at} (the latest event time, or a punctuation's timestamp). */
