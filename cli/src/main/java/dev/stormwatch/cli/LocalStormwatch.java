@@ -96,10 +96,11 @@ final class LocalStormwatch implements AutoCloseable {
 
   /**
    * Starts everything; {@code notifierUrl}, when present, is where the web console asks who was
-   * paged (the notifier API's base URL).
+   * paged (the notifier API's base URL); {@code apiToken}, when present, is the bearer token that
+   * writes to the query API and the notifier API need ({@code Authorization: Bearer TOKEN}).
    */
   static LocalStormwatch start(DevStackConfig config, int gatewayPort, int queryPort, int notifierPort,
-                               ConfigFile file, Optional<URI> notifierUrl) {
+                               ConfigFile file, Optional<URI> notifierUrl, Optional<String> apiToken) {
     Deque<AutoCloseable> started = new ArrayDeque<>();
     try {
       DevStack devstack = DevStack.start(config);
@@ -121,7 +122,7 @@ final class LocalStormwatch implements AutoCloseable {
       PagerInbox inbox = PagerInbox.start(devstack.bootstrapServers(), Map.of(), topics.pagerInbox(),
           PagerInbox.DEFAULT_CAPACITY);
       started.push(inbox);
-      NotifierServer notifierApi = NotifierServer.start(notifierApiConfig(file, config, notifierPort),
+      NotifierServer notifierApi = NotifierServer.start(notifierApiConfig(file, config, notifierPort, apiToken),
           devstack.bootstrapServers(), Map.of(), registry, topics, () -> {
             NotifierApp app = notifierApp.get();
             if (app == null) {
@@ -154,6 +155,9 @@ final class LocalStormwatch implements AutoCloseable {
       RulesSettings rules = RulesSettings.fromTree(file.root().path("correlator").path(CorrelatorSettings.RULES));
       QueryServerConfig queryConfig = QueryServerConfig.defaults().withAddress(config.host(), queryPort, config.host())
           .withStatsLookback(rules.changeLookback());
+      if (apiToken.isPresent()) {
+        queryConfig = queryConfig.withBearerToken(apiToken.get());
+      }
       QueryServer query = QueryServer.start(queryConfig.withNotifierUrl(consoleNotifier), meters, commands, silences,
           Clock.systemUTC());
       started.push(query);
@@ -235,13 +239,18 @@ final class LocalStormwatch implements AutoCloseable {
   }
 
   /**
-   * The notifier API's settings: the file's {@code notifier-api} section on this host and port; on
-   * the embedded default, ack/resolve links are on, signed with a secret kept in the data dir (so
-   * links survive a restart) unless the file sets one.
+   * The notifier API's settings: the file's {@code notifier-api} section on this host and port, with
+   * {@code apiToken} (when present) as its bearer token in place of the file's; on the embedded
+   * default, ack/resolve links are on, signed with a secret kept in the data dir (so links survive a
+   * restart) unless the file sets one.
    */
-  static NotifierServerConfig notifierApiConfig(ConfigFile file, DevStackConfig config, int requestedPort) {
+  static NotifierServerConfig notifierApiConfig(ConfigFile file, DevStackConfig config, int requestedPort,
+                                                Optional<String> apiToken) {
     NotifierServerConfig api = NotifierServerConfig.fromTree(file.root().path("notifier-api"))
         .withAddress(config.host(), requestedPort);
+    if (apiToken.isPresent()) {
+      api = api.withBearerToken(apiToken.get());
+    }
     if (api.links().isPresent()) {
       return api;
     }

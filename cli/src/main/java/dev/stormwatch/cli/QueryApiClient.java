@@ -17,9 +17,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The correlator's query API for the commands that talk to it ({@code incidents},
- * {@code silence}): as a picocli mixin, their {@code --api} and {@code --token} options (inherited
- * by their subcommands); and one call to it, where a non-2xx answer, an unreachable API or a
- * timeout become one clear line.
+ * {@code silence}, {@code stats}): as a picocli mixin, their {@code --api} and {@code --token}
+ * options (inherited by their subcommands); and one call to it, where a non-2xx answer, an
+ * unreachable API or a timeout become one clear line.
  */
 final class QueryApiClient {
 
@@ -31,7 +31,8 @@ final class QueryApiClient {
   String api;
 
   @Option(names = "--token", defaultValue = "${env:STORMWATCH_QUERY_TOKEN}", scope = CommandLine.ScopeType.INHERIT,
-      description = "Bearer token when the API requires one (env STORMWATCH_QUERY_TOKEN).")
+      description = "Bearer token when the API requires one for writes, as 'up --api-token' or"
+          + " 'correlator --api-token' makes it (env STORMWATCH_QUERY_TOKEN).")
   String token;
 
   /**

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Alert correlation on Apache Kafka Streams: fewer, better pages.",
     subcommands = {UpCommand.class, GatewayCommand.class, IngestCommand.class, TopologyCommand.class,
         CorrelatorCommand.class, NotifierCommand.class, ChangesCommand.class, IncidentsCommand.class, SilenceCommand.class,
+        StatsCommand.class,
         OncallCommand.class, AlertCommand.class, BacktestCommand.class, CommandLine.HelpCommand.class})
 public final class StormwatchCli implements Runnable {
 

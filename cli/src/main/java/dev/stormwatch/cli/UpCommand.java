@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
         "  ./stormwatch up",
         "  ./stormwatch up --data-dir /var/lib/stormwatch --kafka-port 19092 --registry-port 18081 --gateway-port 19095",
         "  STORMWATCH_DATA_DIR=/tmp/sw ./stormwatch up",
+        "  STORMWATCH_API_TOKEN=s3cret ./stormwatch up     # then: ./stormwatch incidents ack ID --token s3cret",
         "  ./stormwatch up --config deploy/config/stormwatch.yaml"})
 public final class UpCommand implements Callable<Integer> {
 
@@ -70,6 +71,12 @@ public final class UpCommand implements Callable<Integer> {
           + " (env STORMWATCH_NOTIFIER_PORT; default: ${DEFAULT-VALUE}).")
   int notifierPort;
 
+  @Option(names = "--api-token", paramLabel = "TOKEN", defaultValue = "${env:STORMWATCH_API_TOKEN}",
+      description = "When set, writes to the query API (ack, resolve, silences) and to the notifier API need"
+          + " 'Authorization: Bearer TOKEN'; the CLI sends it with --token, the web console asks for it"
+          + " (env STORMWATCH_API_TOKEN; default: none, writes are open).")
+  String apiToken;
+
   @Option(names = "--config", paramLabel = "FILE", defaultValue = "${env:STORMWATCH_CONFIG}",
       description = "Configuration file (YAML): gateway, ingest, normalize and logs sections; see"
           + " deploy/config/stormwatch.yaml (env STORMWATCH_CONFIG; default: none, every default).")
@@ -95,8 +102,9 @@ public final class UpCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println("Starting Stormwatch (data dir " + dataDir.toAbsolutePath().normalize() + ") ...");
     out.flush();
+    Optional<String> token = Optional.ofNullable(apiToken).map(String::strip).filter(t -> !t.isEmpty());
     LocalStormwatch running = LocalStormwatch.start(config, gatewayPort, queryPort, notifierPort, file,
-        Optional.ofNullable(notifierUrl));
+        Optional.ofNullable(notifierUrl), token);
     stack = running;
     out.println();
     out.println("Stormwatch is up.");
@@ -105,6 +113,11 @@ public final class UpCommand implements Callable<Integer> {
     }
     for (String loaded : running.demoLoaded()) {
       out.println("  loaded the " + loaded + " (the topic was empty)");
+    }
+    if (token.isPresent()) {
+      // never the token itself: the banner ends up in terminals and logs
+      out.println("  Writes to the query and notifier APIs (ack, resolve, silences) need the --api-token as"
+          + " 'Authorization: Bearer ...'; CLI: --token or STORMWATCH_QUERY_TOKEN; the console asks for it.");
     }
     out.println();
     out.println("Try:  curl -s -XPOST -H 'Content-Type: application/json' " + running.gatewayUrl() + "/api/v2/alerts \\");

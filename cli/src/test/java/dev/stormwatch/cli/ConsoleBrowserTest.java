@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stormwatch.devstack.DevStackConfig;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -37,14 +36,16 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import picocli.CommandLine;
 
 /**
- * The web console end to end in headless Chromium, on the whole stack of {@code stormwatch up} in
- * this JVM: the Online Boutique topology is loaded, a small storm arrives through the gateway as
- * Alertmanager webhooks (the failing dependency first, then its callers), the correlator makes one
- * incident of it, and the console shows that incident with its root cause (and, without a reload,
- * a second incident when an unrelated alert arrives); its page shows the
- * ranked candidates with their reasons, and Ack in the browser makes the API report ACKNOWLEDGED.
- * The topology view outlines the root cause, the service page lists dependencies and dependents,
- * and the silences page shows the API's error line.
+ * The web console end to end in headless Chromium, on the whole stack of
+ * {@code stormwatch up --api-token TOKEN} in this JVM: the Online Boutique topology is loaded, a small storm arrives
+ * through the gateway as Alertmanager webhooks (the failing dependency first, then its callers),
+ * the correlator makes one incident of it, and the console shows that incident with its root cause
+ * (and, without a reload, a second incident when an unrelated alert arrives); its page shows the
+ * ranked candidates with their reasons, and Ack in the browser makes the API report ACKNOWLEDGED —
+ * after the console asked for the bearer token, since the stack runs as {@code up --api-token}: the
+ * first Ack answers 401 and brings up the token prompt, a wrong token is refused again, the right
+ * one goes through. The topology view outlines the root cause, the service page lists dependencies
+ * and dependents, and the silences page shows the API's error line.
  *
  * <p>Drives Debian's {@code chromium} through Debian's {@code chromedriver} with Selenium; nothing is
  * downloaded. Without them the test is skipped with the reason, unless
@@ -59,6 +60,8 @@ class ConsoleBrowserTest {
   private static final Duration DEADLINE = Duration.ofSeconds(90);
   private static final Path SCREENSHOTS = Path.of("target/console-screenshots");
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The bearer token of {@code up --api-token}, which Ack needs. */
+  private static final String TOKEN = "browser-test-token-5f3a";
 
   @TempDir Path dataDir;
   @TempDir Path profile;
@@ -69,8 +72,9 @@ class ConsoleBrowserTest {
   void theStormIsOneIncidentWithItsRootCauseAndAckInTheBrowserAcknowledgesIt() throws Exception {
     Browser browser = Browser.find();
 
-    try (LocalStormwatch stack = LocalStormwatch.start(new DevStackConfig(dataDir, "127.0.0.1", 0, 0, 0), 0, 0, 0,
-        ConfigFile.empty(), Optional.empty())) {
+    try (RunningUp up = RunningUp.start(dataDir, "--api-token", TOKEN)) {
+      assertThat(up.output()).contains("need the --api-token").doesNotContain(TOKEN);
+      LocalStormwatch stack = up.stack();
       String api = stack.queryUrl();
       loadTopology(stack);
       Awaitility.await("the correlator's global store has the graph").atMost(DEADLINE)
@@ -122,13 +126,29 @@ class ConsoleBrowserTest {
         assertThat(driver.findElements(By.cssSelector("#alert-table tbody tr"))).hasSize(4);
         shot(driver, "2-incident");
 
+        // writes need the token of up --api-token: the first Ack is refused and the console asks for it;
+        // a wrong one is refused again, the right one goes through
         driver.findElement(By.id("actor")).sendKeys("browser-test");
         driver.findElement(By.id("ack")).click();
+        WebElement tokenInput = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-input")));
+        assertThat(driver.findElement(By.id("action-result")).getText())
+            .isEqualTo("Ack refused: 401 missing or wrong bearer token");
+        assertThat(driver.findElement(By.id("token")).getText()).contains("Ack was refused", "bearer token");
+        shot(driver, "3-token-asked");
+        tokenInput.sendKeys("not-" + TOKEN);
+        driver.findElement(By.cssSelector("#token button[type='submit']")).click();
+        wait.until(ExpectedConditions.stalenessOf(tokenInput));
+        tokenInput = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-input")));
+        assertThat(driver.findElement(By.id("action-result")).getText()).contains("401");
+        assertThat(json(api + "/api/incidents/" + id).path("status").asText()).isEqualTo("OPEN");
+        tokenInput.sendKeys(TOKEN);
+        driver.findElement(By.cssSelector("#token button[type='submit']")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("token")));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("action-result"),
             "ACKNOWLEDGED by browser-test"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("incident-status"), "ACKNOWLEDGED"));
         assertThat(driver.findElement(By.id("ack")).isEnabled()).isFalse();
-        shot(driver, "3-acknowledged");
+        shot(driver, "4-acknowledged");
         JsonNode acknowledged = json(api + "/api/incidents/" + id);
         assertThat(acknowledged.path("status").asText()).isEqualTo("ACKNOWLEDGED");
         assertThat(acknowledged.path("acknowledgedBy").asText()).isEqualTo("browser-test");
@@ -142,16 +162,17 @@ class ConsoleBrowserTest {
         assertThat(driver.findElements(By.cssSelector("#topology-svg path.edge"))).hasSize(15);
         assertThat(driver.findElement(By.id("topology-stray")).getText())
             .isEqualTo("Services in open incidents that the graph does not have: billing-batch");
-        shot(driver, "4-topology");
+        shot(driver, "5-topology");
 
         // a service page: graph neighbours and the open incident
         driver.findElement(By.cssSelector("#topology-svg g.node[data-service='cartservice'] a")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("depends-on"), "redis-cart"));
         assertThat(driver.findElement(By.id("dependents")).getText()).isEqualTo("checkoutservice, frontend");
         wait.until(d -> !d.findElements(By.cssSelector("#service-incidents tr[data-incident-id='" + id + "']")).isEmpty());
-        shot(driver, "5-service");
+        shot(driver, "6-service");
 
-        // silences: whatever the API answers to a malformed matcher, the page shows its status and line
+        // silences: whatever the API answers to a malformed matcher, the page shows its status and line (the
+        // tab kept the token, so it is the API's judgement of the matcher, not a 401)
         driver.get(api + "/#/silences");
         WebElement matchers = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("silence-matchers")));
         matchers.sendKeys("service=~\"(unclosed\"");
@@ -161,7 +182,7 @@ class ConsoleBrowserTest {
         driver.findElement(By.id("silence-create")).click();
         wait.until(ExpectedConditions.attributeContains(By.id("silence-result"), "class", "error"));
         assertThat(driver.findElement(By.id("silence-result")).getText()).matches("(400|404) \\S.*");
-        shot(driver, "6-silences");
+        shot(driver, "7-silences");
       } catch (AssertionError | RuntimeException e) {
         shot(driver, "failure");
         throw e;
