@@ -30,9 +30,11 @@ final class QueryApiClient {
       description = "The correlator's query API (env STORMWATCH_QUERY_URL; default: ${DEFAULT-VALUE}).")
   String api;
 
-  @Option(names = "--token", defaultValue = "${env:STORMWATCH_QUERY_TOKEN}", scope = CommandLine.ScopeType.INHERIT,
+  @Option(names = "--token", defaultValue = "${env:STORMWATCH_QUERY_TOKEN:-${env:STORMWATCH_API_TOKEN}}",
+      scope = CommandLine.ScopeType.INHERIT,
       description = "Bearer token when the API requires one for writes, as 'up --api-token' or"
-          + " 'correlator --api-token' makes it (env STORMWATCH_QUERY_TOKEN).")
+          + " 'correlator --api-token' makes it (env STORMWATCH_QUERY_TOKEN, else STORMWATCH_API_TOKEN, the"
+          + " variable 'up' and 'correlator' read, so one exported token serves both).")
   String token;
 
   /**

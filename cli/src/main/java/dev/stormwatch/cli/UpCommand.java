@@ -117,7 +117,7 @@ public final class UpCommand implements Callable<Integer> {
     if (token.isPresent()) {
       // never the token itself: the banner ends up in terminals and logs
       out.println("  Writes to the query and notifier APIs (ack, resolve, silences) need the --api-token as"
-          + " 'Authorization: Bearer ...'; CLI: --token or STORMWATCH_QUERY_TOKEN; the console asks for it.");
+          + " 'Authorization: Bearer ...'; CLI: --token, or STORMWATCH_API_TOKEN exported; the console asks for it.");
     }
     out.println();
     out.println("Try:  curl -s -XPOST -H 'Content-Type: application/json' " + running.gatewayUrl() + "/api/v2/alerts \\");
