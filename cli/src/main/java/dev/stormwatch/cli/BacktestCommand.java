@@ -1,11 +1,17 @@
 package dev.stormwatch.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.stormwatch.correlator.backtest.AlertDecoder;
 import dev.stormwatch.correlator.backtest.Backtest;
 import dev.stormwatch.correlator.backtest.BacktestReport;
+import dev.stormwatch.correlator.backtest.ChangeDecoder;
 import dev.stormwatch.correlator.domain.CorrelatorSettings;
+import dev.stormwatch.correlator.rules.RulesSettings;
+import dev.stormwatch.ingest.changes.ChangeNormalized;
+import dev.stormwatch.ingest.changes.ChangeNormalizers;
+import dev.stormwatch.ingest.changes.RecordedChanges;
 import dev.stormwatch.ingest.normalize.NormalizeConfig;
 import dev.stormwatch.ingest.normalize.Normalized;
 import dev.stormwatch.ingest.normalize.prometheus.PrometheusNormalizer;
@@ -14,15 +20,16 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code stormwatch backtest}: replays a recorded alert stream through the real correlator
- * topology, without a broker, and writes every incident to a JSON report. docs/backtest.md
- * describes the formats.
+ * {@code stormwatch backtest}: replays a recorded alert stream, optionally with recorded changes
+ * and silences, through the real correlator topology, without a broker, and writes every incident
+ * to a JSON report. docs/backtest.md describes the formats.
  */
 @Command(
     name = "backtest",
@@ -31,13 +38,21 @@ import picocli.CommandLine.Option;
     description = {
         "Replay recorded alerts (JSON lines, one Alertmanager alert object per line) through the",
         "correlator in event-time order, as fast as possible and without a broker, and write every",
-        "incident (member alerts, ranked root causes, opened/escalated/resolved times) to a report.",
-        "Use it to tune the correlator section of the config file on your own alert history."},
+        "incident (member alerts, ranked root causes, suspect changes, opened/escalated/resolved",
+        "times, whether it paged) to a report. Recorded changes (deploys, flags...) are replayed",
+        "with the alerts in event-time order; silences and maintenance windows are in force from",
+        "the start. Use it to tune the correlator section of the config file on your own history."},
     footer = {
         "",
-        "Example:",
+        "Examples:",
         "  ./stormwatch backtest --topology online-boutique.json --alerts alerts.jsonl \\",
         "      --config stormwatch.yaml --out report.json",
+        "  ./stormwatch backtest --topology online-boutique.json --alerts alerts.jsonl \\",
+        "      --changes deploys.jsonl --silences maintenance.json --out report.json",
+        "",
+        "--changes: one change per line, Stormwatch's change JSON (as POST /api/changes) or a",
+        "  PagerDuty Change Events v2 body, each with its time. --silences: a JSON array (or JSON",
+        "  lines) of silences as POST /api/silences takes them; 'duration' needs a 'startsAt'.",
         "Formats: docs/backtest.md"})
 public final class BacktestCommand implements Callable<Integer> {
 
@@ -54,6 +69,15 @@ public final class BacktestCommand implements Callable<Integer> {
       description = "Recorded alerts: one Alertmanager alert object per line.")
   Path alerts;
 
+  @Option(names = "--changes", paramLabel = "FILE.jsonl",
+      description = "Recorded changes: one per line, Stormwatch's change JSON or a PagerDuty change event.")
+  Path changes;
+
+  @Option(names = "--silences", paramLabel = "FILE",
+      description = "Silences and maintenance windows in force from the start: a JSON array or JSON lines, "
+          + "in the body format of POST /api/silences.")
+  Path silences;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "Configuration file (YAML): its correlator and normalize sections apply.")
   Path configFile;
@@ -64,20 +88,30 @@ public final class BacktestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ConfigFile file = configFile == null ? ConfigFile.empty() : ConfigFile.load(configFile);
-    CorrelatorSettings settings = CorrelatorSettings.fromTree(file.root().path("correlator"));
-    RecordedAlerts lines = new RecordedAlerts(
-        new PrometheusNormalizer(NormalizeConfig.fromTree(file.root().path("normalize"))));
-    AlertDecoder decoder = line -> {
-      Normalized normalized = lines.decode(line);
+    JsonNode section = file.root().path("correlator");
+    CorrelatorSettings settings = CorrelatorSettings.fromTree(section);
+    RulesSettings rules = RulesSettings.fromTree(section.path(CorrelatorSettings.RULES));
+    NormalizeConfig normalize = NormalizeConfig.fromTree(file.root().path("normalize"));
+    RecordedAlerts alertLines = new RecordedAlerts(new PrometheusNormalizer(normalize));
+    AlertDecoder alertDecoder = line -> {
+      Normalized normalized = alertLines.decode(line);
       return normalized instanceof Normalized.Events events
           ? new AlertDecoder.Decoded.Events(events.events())
           : new AlertDecoder.Decoded.Rejected(((Normalized.Rejected) normalized).reason());
     };
+    RecordedChanges changeLines = new RecordedChanges(new ChangeNormalizers(normalize));
+    ChangeDecoder changeDecoder = line -> {
+      ChangeNormalized normalized = changeLines.decode(line);
+      return normalized.rejected().isEmpty()
+          ? new ChangeDecoder.Decoded.Changes(normalized.changes())
+          : new ChangeDecoder.Decoded.Rejected(normalized.rejected().get(0).reason());
+    };
     PrintWriter err = spec.commandLine().getErr();
-    BacktestReport report = new Backtest(settings, decoder).run(topology, alerts, percent -> {
-      err.print("\rreplaying alerts: " + percent + "%");
-      err.flush();
-    });
+    BacktestReport report = new Backtest(settings, rules, alertDecoder, changeDecoder)
+        .run(Backtest.Inputs.of(topology, alerts).withChanges(changes).withSilences(silences), percent -> {
+          err.print("\rreplaying alerts: " + percent + "%");
+          err.flush();
+        });
     err.println();
     err.flush();
     Path parent = out.toAbsolutePath().getParent();
@@ -91,21 +125,39 @@ public final class BacktestCommand implements Callable<Integer> {
 
   private void print(PrintWriter w, BacktestReport report) {
     BacktestReport.Summary s = report.summary();
-    w.printf("%d alerts replayed, %d lines rejected, %d incidents (%d merged) -> %s%n", s.alertsRead(),
-        s.alertsRejected(), s.incidents(), s.mergedIncidents(), out);
+    w.printf("%d alerts replayed, %d lines rejected, %d incidents (%d merged, %d never paged) -> %s%n",
+        s.alertsRead(), s.alertsRejected(), s.incidents(), s.mergedIncidents(), s.unpagedIncidents(), out);
+    if (changes != null || silences != null) {
+      w.printf("%d changes replayed (%d named suspect), %d change lines rejected, %d silences loaded%n",
+          s.changesRead(), s.changesSuspected(), s.changesRejected(), s.silences());
+    }
     if (!report.incidents().isEmpty()) {
-      w.printf("%-36s %-9s %-8s %6s  %-24s %s%n", "INCIDENT", "STATUS", "SEVERITY", "ALERTS", "ESCALATED",
-          "TOP ROOT CAUSE");
+      w.printf("%-36s %-9s %-8s %6s  %-24s %-28s %s%n", "INCIDENT", "STATUS", "SEVERITY", "ALERTS", "ESCALATED",
+          "TOP ROOT CAUSE", "SUSPECT");
       for (BacktestReport.IncidentReport i : report.incidents()) {
         String top = i.rootCauses().isEmpty() ? "-" : i.rootCauses().get(0).service()
             + (i.rootCauses().get(0).inferred() ? " (inferred)" : "");
-        w.printf("%-36s %-9s %-8s %6d  %-24s %s%n", i.id(), i.status(), i.severity(), i.alerts().size(),
-            i.escalatedAt() == null ? "-" : i.escalatedAt(), top);
+        String escalated = i.escalatedAt() != null ? i.escalatedAt()
+            : i.notPagedBecause() == null ? "-" : "- (" + i.notPagedBecause() + ")";
+        w.printf("%-36s %-9s %-8s %6d  %-24s %-28s %s%n", i.id(), i.status(), i.severity(), i.alerts().size(),
+            escalated, top, suspect(i));
       }
     }
     for (BacktestReport.Rejection r : s.rejected()) {
       w.printf("rejected line %d: %s%n", r.line(), r.reason());
     }
+    for (BacktestReport.Rejection r : s.rejectedChanges()) {
+      w.printf("rejected change line %d: %s%n", r.line(), r.reason());
+    }
     w.flush();
+  }
+
+  /** The top suspect change as service and version (or kind when it has none), or '-'. */
+  private static String suspect(BacktestReport.IncidentReport i) {
+    if (i.suspectChanges().isEmpty()) {
+      return "-";
+    }
+    BacktestReport.Suspect top = i.suspectChanges().get(0);
+    return top.service() + " " + (top.version() != null ? top.version() : top.kind().toLowerCase(Locale.ROOT));
   }
 }
