@@ -247,14 +247,15 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
     Optional<Suppression> mute = rules.muter(domain, at).mutes(AlertView.of(alert), at);
     Optional<String> inhibitedBy = mute.filter(m -> m.kind() == Suppression.Kind.INHIBITION)
         .map(m -> alertIncident.get(m.sourceFingerprint()));
-    CorrelationDecision d = correlator.correlate(alert, domain, Optional.ofNullable(alertIncident.get(fp)),
+    String home = alertIncident.get(fp);
+    CorrelationDecision d = correlator.correlate(alert, domain, Optional.ofNullable(home),
         incidentsOf(domain), graph, inhibitedBy);
     metrics.alerts(d.outcome()).increment();
     for (Cap cap : d.capsHit()) {
       capHit(cap, domain, fp, d.incidentId().orElse("-"), d.outcome(), d.reason(), timestamp);
     }
     log.debug("alert {} in {}: {} ({})", fp, domain, d.outcome(), d.reason());
-    d.incidentId().ifPresent(id -> alertIncident.put(fp, id));
+    d.incidentId().filter(id -> !id.equals(home)).ifPresent(id -> alertIncident.put(fp, id));
     d.movedAlerts().forEach(alertIncident::put);
     if (d.outcome() == CorrelationDecision.Outcome.OPENED) {
       metrics.incidents(IncidentEvent.OPENED).increment();
