@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -156,7 +157,7 @@ public final class IncidentState {
   private final Severity severity;
   private final List<String> services;
   private final String team;
-  private final Map<String, Member> members;
+  private final SortedMap<String, Member> members;
   private final int alertCount;
   private final List<RootCause.Candidate> rootCauses;
   private final List<SuspectChange> suspectChanges;
@@ -176,6 +177,8 @@ public final class IncidentState {
   private final List<Entry> timeline;
   private final long revision;
   private final int droppedTimelineEntries;
+  /** Memo of {@link #hasFiringAlerts()}: members never change, and it is asked several times an alert. */
+  private byte firingMemo;
 
   private IncidentState(Draft d) {
     this.id = Objects.requireNonNull(d.id, "id");
@@ -185,7 +188,7 @@ public final class IncidentState {
     this.severity = d.severity;
     this.services = List.copyOf(d.services);
     this.team = d.team;
-    this.members = Collections.unmodifiableSortedMap(new TreeMap<>(d.members));
+    this.members = d.sealMembers();
     this.alertCount = d.alertCount;
     this.rootCauses = List.copyOf(d.rootCauses);
     this.suspectChanges = d.suspectChanges.stream().map(c -> SuspectChange.newBuilder(c).build()).toList();
@@ -254,7 +257,7 @@ public final class IncidentState {
     d.services.addAll(i.getServices());
     d.team = i.getTeam();
     for (AlertSummary s : alerts) {
-      d.members.put(s.getFingerprint(), Member.of(s));
+      d.editMembers().put(s.getFingerprint(), Member.of(s));
     }
     d.alertCount = i.getAlertCount();
     i.getRootCauses().forEach(c -> d.rootCauses.add(RootCause.Candidate.of(c)));
@@ -325,7 +328,7 @@ public final class IncidentState {
         return this;
       }
       Draft d = draft();
-      d.members.put(alert.fingerprint(), updated);
+      d.editMembers().put(alert.fingerprint(), updated);
       d.lastActivityAt = activity;
       if (updated.firing()) {
         d.firstAlertAt = min(d.firstAlertAt, updated.startsAt());
@@ -393,11 +396,11 @@ public final class IncidentState {
     Draft d = draft();
     int kept = 0;
     for (Member m : other.members.values()) {
-      if (d.members.containsKey(m.fingerprint())) {
+      if (d.members().containsKey(m.fingerprint())) {
         continue;
       }
-      if (d.members.size() < settings.maxAlertsPerIncident()) {
-        d.members.put(m.fingerprint(), m);
+      if (d.members().size() < settings.maxAlertsPerIncident()) {
+        d.editMembers().put(m.fingerprint(), m);
         kept++;
       }
     }
@@ -419,7 +422,7 @@ public final class IncidentState {
   /** This incident merged into {@code survivorId}: RESOLVED with {@code mergedInto}, its alerts moved out. */
   public IncidentState mergeInto(String survivorId, Instant at, CorrelatorSettings settings) {
     Draft d = draft();
-    d.members.clear();
+    d.editMembers().clear();
     d.mergedInto = survivorId;
     if (d.status != IncidentStatus.RESOLVED) {
       d.status = IncidentStatus.RESOLVED;
@@ -499,7 +502,7 @@ public final class IncidentState {
         d = draft();
       }
       Mark mark = e.getValue();
-      d.members.put(m.fingerprint(), m.marked(mark));
+      d.editMembers().put(m.fingerprint(), m.marked(mark));
       String who = m.name() + " on " + m.service();
       if (mark.suppressed() && (!m.suppressed() || !Objects.equals(m.suppressedBy(), mark.suppressedBy()))) {
         muted.add(who);
@@ -518,7 +521,7 @@ public final class IncidentState {
     if (d == null) {
       return this;
     }
-    boolean nowMuted = mutedOnly(d.members.values());
+    boolean nowMuted = mutedOnly(d.members().values());
     String incidentWide = nowMuted == suppressed ? ""
         : nowMuted ? "; every firing alert is muted, the incident does not page"
         : "; the incident is no longer muted";
@@ -569,7 +572,17 @@ public final class IncidentState {
 
   /** Whether a kept member alert is firing. */
   public boolean hasFiringAlerts() {
-    return members.values().stream().anyMatch(Member::firing);
+    if (firingMemo == 0) {
+      boolean firing = false;
+      for (Member m : members.values()) {
+        if (m.firing()) {
+          firing = true;
+          break;
+        }
+      }
+      firingMemo = firing ? (byte) 1 : (byte) 2;
+    }
+    return firingMemo == 1;
   }
 
   /** Whether a kept member alert is marked flapping. */
@@ -839,7 +852,7 @@ public final class IncidentState {
     d.severity = severity;
     d.services.addAll(services);
     d.team = team;
-    d.members.putAll(members);
+    d.shareMembers(members);
     d.alertCount = alertCount;
     d.rootCauses.addAll(rootCauses);
     d.suspectChanges.addAll(suspectChanges);
@@ -869,7 +882,12 @@ public final class IncidentState {
     Severity severity = Severity.UNKNOWN;
     final List<String> services = new ArrayList<>();
     String team;
-    final TreeMap<String, Member> members = new TreeMap<>();
+    /**
+     * The members, copied on the first edit ({@link #editMembers()}): most transitions of a large
+     * incident leave its members alone, or change one of hundreds.
+     */
+    private SortedMap<String, Member> shared = Collections.emptySortedMap();
+    private TreeMap<String, Member> own;
     int alertCount;
     final List<RootCause.Candidate> rootCauses = new ArrayList<>();
     final List<SuspectChange> suspectChanges = new ArrayList<>();
@@ -911,24 +929,54 @@ public final class IncidentState {
       if (alert.firing()) {
         firstAlertAt = min(firstAlertAt, alert.startsAt());
       }
-      if (members.size() < settings.maxAlertsPerIncident()) {
+      if (members().size() < settings.maxAlertsPerIncident()) {
         boolean serviceWasFiring = firingOn(alert.service(), alert.fingerprint());
-        members.put(alert.fingerprint(), Member.of(alert));
+        editMembers().put(alert.fingerprint(), Member.of(alert));
         if (newService || alert.firing() && !serviceWasFiring) {
           entry(settings, alert.eventTime(), alert.firing() ? TimelineKind.ALERT_FIRING : TimelineKind.ALERT_RESOLVED,
               describe(alert) + " joined", null);
         }
         severity = firingSeverity();
-      } else if (alertCount == members.size() + 1) {
+      } else if (alertCount == members().size() + 1) {
         entry(settings, alert.eventTime(), TimelineKind.OTHER, describe(alert) + " and any later alert counted but"
-            + " not kept: the incident holds " + members.size() + " alerts, the most max-alerts-per-incident allows",
+            + " not kept: the incident holds " + members().size() + " alerts, the most max-alerts-per-incident allows",
             null);
       }
     }
 
+    /** The members, to read. */
+    SortedMap<String, Member> members() {
+      return own != null ? own : shared;
+    }
+
+    /** The members, to edit: a copy of the shared ones the first time. */
+    TreeMap<String, Member> editMembers() {
+      if (own == null) {
+        own = new TreeMap<>(shared);
+      }
+      return own;
+    }
+
+    void shareMembers(SortedMap<String, Member> members) {
+      shared = members;
+      own = null;
+    }
+
+    /**
+     * The members as an unmodifiable map for a built state, without a copy; an edit after this
+     * copies again, so the built state never sees it.
+     */
+    SortedMap<String, Member> sealMembers() {
+      if (own != null) {
+        shared = Collections.unmodifiableSortedMap(own);
+        own = null;
+      }
+      return shared;
+    }
+
     /** Whether a member other than {@code exceptFingerprint} on {@code service} is firing. */
     boolean firingOn(String service, String exceptFingerprint) {
-      for (Member m : members.values()) {
+      for (Member m : members().values()) {
         if (m.firing() && m.service().equals(service) && !m.fingerprint().equals(exceptFingerprint)) {
           return true;
         }
@@ -938,7 +986,7 @@ public final class IncidentState {
 
     Severity firingSeverity() {
       Severity max = null;
-      for (Member m : members.values()) {
+      for (Member m : members().values()) {
         if (m.firing() && (max == null || m.severity().ordinal() > max.ordinal())) {
           max = m.severity();
         }

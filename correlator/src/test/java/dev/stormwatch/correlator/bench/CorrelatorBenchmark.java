@@ -49,6 +49,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * <ol>
  *   <li>correlated alerts/s: a backlog of distinct alerts over many domains, from the app's start
  *       until it has committed all of it;</li>
+ *   <li>a storm from one failing dependency on Online Boutique (as many observations as the backlog,
+ *       a third of them distinct alerts, the rest resends): alerts/s, CPU, and how many escalations
+ *       came out naming which root cause;</li>
  *   <li>alert→escalation latency beyond the group wait: alerts that each open a new incident, sent
  *       at a steady rate; latency = OPENED escalation received − alert sent − group wait (p50/p99).</li>
  * </ol>
@@ -108,7 +111,10 @@ public final class CorrelatorBenchmark {
                 .reduce((a, b) -> a + ", " + b).orElse("-"));
       }
 
-      // 2. latency: each alert opens its own incident; measure its OPENED escalation
+      // 2. a storm from one failing dependency on Online Boutique, with Prometheus-style resends
+      storm(kafka, admin, registryConfig, serdes, client, settings, dir.resolve("storm"), backlog);
+
+      // 3. latency: each alert opens its own incident; measure its OPENED escalation
       Topics latencyTopics = new Topics("bench-latency.");
       TopicProvisioner.ensure(admin, latencyTopics, 2, (short) 1, Duration.ofSeconds(30));
       Map<String, Long> sentAt = new ConcurrentHashMap<>();
@@ -157,6 +163,82 @@ public final class CorrelatorBenchmark {
             groupWaitMs, sorted.size(), percentile(sorted, 0.50), percentile(sorted, 0.99),
             sorted.get(sorted.size() - 1));
       }
+    }
+  }
+
+  /**
+   * A storm from one failing dependency: redis-cart fails, then {@code total} observations follow
+   * on the services that depend on it within two hops (cartservice, checkoutservice, frontend), a
+   * third of them distinct alerts and the rest resends of those (a later {@code observedAt} and
+   * {@code endsAt}, as Prometheus re-sends a firing alert). Reports alerts/s and CPU as above, then
+   * what came out: how many incidents opened and what their escalations name as the root cause.
+   */
+  private static void storm(EmbeddedKafka kafka, Admin admin, SchemaRegistryConfig registryConfig,
+                            CorrelatorSerdes serdes, SchemaRegistryClient client, CorrelatorSettings settings,
+                            Path stateDir, int total) throws Exception {
+    Topics topics = new Topics("bench-storm.");
+    TopicProvisioner.ensure(admin, topics, 2, (short) 1, Duration.ofSeconds(30));
+    Path boutique = Path.of(CorrelatorBenchmark.class.getResource("/topologies/online-boutique.json").toURI());
+    Instant t0 = Instant.now();
+    try (KafkaProducer<String, dev.stormwatch.avro.ServiceNode> services = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+        new StringSerializer(), serdes.services().serializer())) {
+      for (dev.stormwatch.avro.ServiceNode node : dev.stormwatch.correlator.graph.TopologyDocuments
+          .read(boutique, null, t0).services()) {
+        services.send(new ProducerRecord<>(topics.topology(), node.getName(), node));
+      }
+      services.flush();
+    }
+    List<String> dependents = List.of("cartservice", "checkoutservice", "frontend");
+    int distinct = Math.max(1, (total - 1) / 3);
+    try (KafkaProducer<String, AlertEvent> producer = producer(kafka, serdes)) {
+      AlertEvent root = alert("storm-redis", "redis-cart", t0);
+      root.setName("RedisDown");
+      root.setSeverity(Severity.CRITICAL);
+      producer.send(new ProducerRecord<>(topics.normalized(), root.getFingerprint(), root));
+      for (int sent = 1; sent < total; sent++) {
+        int i = (sent - 1) % distinct;
+        int resend = (sent - 1) / distinct;
+        Instant startsAt = t0.plusMillis(1_000 + i);
+        AlertEvent alert = alert("storm-" + i, dependents.get(i % dependents.size()), startsAt);
+        alert.setObservedAt(startsAt.plusSeconds(30L * resend));
+        alert.setEndsAt(startsAt.plusSeconds(30L * resend + 120));
+        producer.send(new ProducerRecord<>(topics.normalized(), alert.getFingerprint(), alert));
+      }
+      producer.flush();
+    }
+    String appId = "bench-correlator-storm";
+    long start = System.nanoTime();
+    Map<String, Double> cpuBefore = cpuByThreadGroup();
+    try (CorrelatorApp app = start(kafka, registryConfig, topics, settings, stateDir, appId);
+         KafkaConsumer<String, EscalationEvent> consumer = new KafkaConsumer<>(Map.of(
+             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+             ConsumerConfig.GROUP_ID_CONFIG, "bench-storm-escalations",
+             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+             new StringDeserializer(), serdes.escalations().deserializer())) {
+      awaitCommitted(admin, appId, topics.normalized(), Duration.ofSeconds(300));
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double cpu = streamThreadCpuSeconds(appId);
+      System.out.printf("storm: %,d observations (%,d distinct alerts on 3 dependents of redis-cart, the rest resends)"
+          + " correlated in %.1f s (start-up included): %,.0f alerts/s; stream threads %.1f CPU s: %,.0f alerts per"
+          + " CPU second%n", total, distinct + 1, seconds, total / seconds, cpu, total / cpu);
+      Map<String, Double> cpuAfter = cpuByThreadGroup();
+      System.out.printf("  CPU s by thread group: broker %.1f%n",
+          cpuAfter.getOrDefault("broker", 0.0) - cpuBefore.getOrDefault("broker", 0.0));
+      // what came out: every escalation committed within the group wait and a few punctuations
+      consumer.subscribe(List.of(topics.escalations()));
+      Map<String, String> opened = new java.util.TreeMap<>();
+      long quietUntil = System.nanoTime() + settings.groupWait().plusSeconds(5).toNanos();
+      while (System.nanoTime() < quietUntil) {
+        consumer.poll(POLL).forEach(r -> {
+          if (r.value().getKind() == EscalationKind.OPENED) {
+            opened.put(r.value().getIncidentId(), String.valueOf(r.value().getRootCause()));
+          }
+        });
+      }
+      System.out.printf("  came out as %d OPENED escalation(s); root cause named: %s%n", opened.size(),
+          new java.util.TreeSet<>(opened.values()));
     }
   }
 
