@@ -129,7 +129,8 @@ public final class Correlator {
     IncidentState home = home(alert, indexed, byId, live);
     if (home != null) {
       IncidentState.Member member = home.member(alert.fingerprint()).orElse(null);
-      if (member == null && home.atAlertCap(alert, settings)) {
+      // indexed here but not a member: counted on arrival beyond the cap; counted once
+      if (member == null && home.isFull(settings)) {
         return new CorrelationDecision(Outcome.UNCHANGED, IncidentState.describe(alert) + " is counted in "
             + home.id() + " beyond its member cap and not tracked", Optional.of(home.id()), List.of(), caps,
             Map.of());

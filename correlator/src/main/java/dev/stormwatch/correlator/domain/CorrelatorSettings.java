@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  *                                  state this long after it closed; at least {@code reopen-window}
  *                                  (default 24h)
  * @param maxAlertsPerIncident      {@code max-alerts-per-incident}: member alerts kept in an incident;
- *                                  {@code alertCount} keeps counting beyond it (default 500)
+ *                                  beyond it only a service's first alert, and its first of each higher
+ *                                  severity, are kept; {@code alertCount} keeps counting (default 500)
  * @param maxTimelineEntries        {@code max-timeline-entries}: latest timeline entries kept (default 100)
  * @param maxOpenIncidentsPerDomain {@code max-open-incidents-per-domain}: beyond it, an alert that would
  *                                  open a new incident is dropped and counted (default 1000)

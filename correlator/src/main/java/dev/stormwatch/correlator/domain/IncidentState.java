@@ -32,9 +32,11 @@ import java.util.TreeMap;
  * {@link #mergedInto()} set and never reopens. Which alerts join, and when, is decided by
  * {@link Correlator}; this class only applies the decision.
  *
- * <p>Bounds: at most {@code max-alerts-per-incident} members are kept (a new alert beyond it is
- * counted in {@link #alertCount()} and its service listed, but it is not tracked, so it neither
- * raises the severity nor holds the incident open); at most {@code max-timeline-entries} timeline
+ * <p>Bounds: {@code max-alerts-per-incident} members are kept, and beyond it only the first alert of
+ * a service and of each higher severity on that service (so a failing dependency whose alert arrives
+ * after its callers' storm filled the incident is still ranked, and a critical alert still raises the
+ * severity): at most the cap plus five per service of the domain. Any other new alert beyond the cap
+ * is counted in {@link #alertCount()} but not tracked, so it does not hold the incident open; at most {@code max-timeline-entries} timeline
  * entries, the oldest dropped first ({@link #droppedTimelineEntries()} says how many the transition
  * that produced this state dropped).
  */
@@ -348,9 +350,37 @@ public final class IncidentState {
     return d.bump();
   }
 
-  /** Whether attaching this alert would be beyond the member cap (it is new and the incident is full). */
+  /**
+   * Whether attaching this alert would be beyond the member cap: it is new, the incident is full,
+   * and a member on its service at its severity or higher is kept already. The first alert of each
+   * service, and of each higher severity on it, is always kept: a failing dependency whose alert
+   * reaches us after its callers' storm filled the incident is still a member, ranked and named,
+   * and a critical alert still raises the severity. Members stay bounded by the cap plus five per
+   * service of one correlation domain.
+   */
   public boolean atAlertCap(AlertState alert, CorrelatorSettings settings) {
-    return !members.containsKey(alert.fingerprint()) && members.size() >= settings.maxAlertsPerIncident();
+    return !keeps(members, alert, settings);
+  }
+
+  /** Whether the incident holds {@code max-alerts-per-incident} members or more. */
+  public boolean isFull(CorrelatorSettings settings) {
+    return members.size() >= settings.maxAlertsPerIncident();
+  }
+
+  /**
+   * Whether {@code members} keep {@code alert}: already in, room under the cap, or no kept member
+   * on its service is as severe.
+   */
+  private static boolean keeps(SortedMap<String, Member> members, AlertState alert, CorrelatorSettings settings) {
+    if (members.containsKey(alert.fingerprint()) || members.size() < settings.maxAlertsPerIncident()) {
+      return true;
+    }
+    for (Member m : members.values()) {
+      if (m.service().equals(alert.service()) && m.severity().ordinal() >= alert.severity().ordinal()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A RESOLVED incident back to REOPENED, because a correlated alert fired at {@code at}. */
@@ -929,7 +959,7 @@ public final class IncidentState {
       if (alert.firing()) {
         firstAlertAt = min(firstAlertAt, alert.startsAt());
       }
-      if (members().size() < settings.maxAlertsPerIncident()) {
+      if (keeps(members(), alert, settings)) {
         boolean serviceWasFiring = firingOn(alert.service(), alert.fingerprint());
         editMembers().put(alert.fingerprint(), Member.of(alert));
         if (newService || alert.firing() && !serviceWasFiring) {

@@ -239,6 +239,24 @@ public final class CorrelatorBenchmark {
       }
       System.out.printf("  came out as %d OPENED escalation(s); root cause named: %s%n", opened.size(),
           new java.util.TreeSet<>(opened.values()));
+      // and the incidents' last states: every distinct alert counted in one
+      Map<String, dev.stormwatch.avro.Incident> incidents = new java.util.TreeMap<>();
+      try (KafkaConsumer<String, dev.stormwatch.avro.Incident> states = new KafkaConsumer<>(Map.of(
+          ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+          ConsumerConfig.GROUP_ID_CONFIG, "bench-storm-incidents",
+          ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+          ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+          new StringDeserializer(), serdes.incidents().deserializer())) {
+        states.subscribe(List.of(topics.incidents()));
+        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < until) {
+          states.poll(POLL).forEach(r -> incidents.put(r.key(), r.value()));
+        }
+      }
+      incidents.values().removeIf(java.util.Objects::isNull);
+      System.out.printf("  incidents: %d; alerts counted in each: %s (of %,d distinct); members kept: %s%n",
+          incidents.size(), incidents.values().stream().map(i -> String.valueOf(i.getAlertCount())).toList(),
+          distinct + 1, incidents.values().stream().map(i -> String.valueOf(i.getAlerts().size())).toList());
     }
   }
 

@@ -479,6 +479,31 @@ class CorrelatorTopologyTest {
   }
 
   @Test
+  void theFailingDependencysAlertArrivingAfterTheMemberCapIsStillKeptAndRankedFirst() {
+    // its callers' alerts fill the incident first (they reached us sooner), then redis-cart's own
+    startDriver(CorrelatorSettings.defaults().withMaxAlertsPerIncident(4));
+    List<String> callers = List.of("cartservice", "checkoutservice", "frontend");
+    for (int i = 0; i < 9; i++) {
+      send(firing("caller-" + i, callers.get(i % 3), Severity.HIGH, t(10 + i)));
+    }
+    send(firing("redis", "redis-cart", Severity.CRITICAL, t(0)));
+    Incident incident = only();
+    assertThat(incident.getAlertCount()).isEqualTo(10);
+    assertThat(incident.getAlerts()).extracting(AlertSummary::getService).contains("redis-cart");
+    assertThat(incident.getRootCauses().get(0).getService()).isEqualTo("redis-cart");
+    assertThat(incident.getSeverity()).isEqualTo(Severity.CRITICAL);
+    // a service already kept at that severity does not grow the incident past the cap; a more
+    // severe alert on it does, once
+    send(firing("caller-late", "cartservice", Severity.HIGH, t(30)));
+    assertThat(only().getAlerts()).hasSize(5);
+    assertThat(only().getAlertCount()).isEqualTo(11);
+    send(firing("caller-critical", "frontend", Severity.CRITICAL, t(31)),
+        firing("caller-critical-2", "frontend", Severity.CRITICAL, t(32)));
+    assertThat(only().getAlerts()).hasSize(6).extracting(AlertSummary::getFingerprint).contains("caller-critical");
+    assertThat(only().getAlertCount()).isEqualTo(13);
+  }
+
+  @Test
   void everyStoreAndInternalTopicIsExplicitlyNamed() {
     startDriver(CorrelatorSettings.defaults());
     String description = CorrelatorTopology.build(CorrelatorSettings.defaults(), topics, serdes,
