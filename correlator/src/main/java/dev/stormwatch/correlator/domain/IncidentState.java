@@ -362,6 +362,20 @@ public final class IncidentState {
     return !keeps(members, alert, settings);
   }
 
+  /**
+   * This incident with its group wait running from {@code from} when that is later: part of its
+   * opening (the revision does not move); this instance otherwise.
+   */
+  public IncidentState groupWaitFromAtLeast(Instant from) {
+    if (from == null || !from.isAfter(groupWaitFrom())) {
+      return this;
+    }
+    Draft d = draft();
+    d.groupWaitFrom = from;
+    d.dropped = droppedTimelineEntries;
+    return d.build();
+  }
+
   /** Whether the incident holds {@code max-alerts-per-incident} members or more. */
   public boolean isFull(CorrelatorSettings settings) {
     return members.size() >= settings.maxAlertsPerIncident();

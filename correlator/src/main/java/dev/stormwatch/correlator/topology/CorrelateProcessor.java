@@ -99,6 +99,12 @@ import org.slf4j.LoggerFactory;
  */
 final class CorrelateProcessor implements Processor<String, CorrelatorInput, String, CorrelatorOutput> {
 
+  /**
+   * A delay up to this between an alert's arrival ({@code observedAt}) and the correlator opening
+   * its incident counts as none for the group wait; beyond it (a backlog) the wait runs from the
+   * correlator's clock, less this.
+   */
+  static final Duration ARRIVAL_SLACK = Duration.ofSeconds(1);
   private static final Logger log = LoggerFactory.getLogger(CorrelateProcessor.class);
   /** The most deadlines handled by one punctuation; the rest wait for the next. */
   static final int MAX_DUE_PER_PUNCTUATION = 10_000;
@@ -266,6 +272,12 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
     TaskRules.Marked marked = rules.mark(fp, mute, at);
     for (IncidentChange change : d.changes()) {
       IncidentState after = change.after();
+      if (change.before() == null) {
+        // the group wait runs from when the correlator saw the storm too: catching up on a backlog,
+        // the rest of it (the failing dependency's alert in another router's backlog) still joins
+        after = after.groupWaitFromAtLeast(Instant.ofEpochMilli(context.currentSystemTimeMs())
+            .minus(ARRIVAL_SLACK));
+      }
       if (after.members().containsKey(fp)) {
         after = applyMarks(after, Map.of(fp, marked), at);
       }

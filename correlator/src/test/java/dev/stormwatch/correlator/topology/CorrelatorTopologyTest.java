@@ -479,6 +479,27 @@ class CorrelatorTopologyTest {
   }
 
   @Test
+  void catchingUpOnABacklogTheGroupWaitRunsFromWhenTheCorrelatorSawTheStorm() {
+    // the correlator was down for ten minutes: the storm waits in its input, callers' alerts first
+    // (one router's backlog ran ahead), redis-cart's own alert later, its event time the earliest
+    startDriver(CorrelatorSettings.defaults());
+    clock(t(600));
+    List<String> callers = List.of("cartservice", "checkoutservice", "frontend");
+    for (int i = 0; i < 60; i++) {
+      send(firing("caller-" + i, callers.get(i % 3), Severity.HIGH, t(1 + i)));
+    }
+    assertThat(escalations).as("60 s of the storm's event time passed, but not the group wait since it"
+        + " reached the correlator").isEmpty();
+    send(firing("redis", "redis-cart", Severity.CRITICAL, t(0)));
+    // due a group wait after the correlator saw it, less the one second of arrival slack
+    clock(t(600 + 28));
+    assertThat(escalations).isEmpty();
+    clock(t(600 + 29));
+    assertThat(escalations).extracting(EscalationEvent::getKind).containsExactly(EscalationKind.OPENED);
+    assertThat(escalations.get(0).getRootCause()).isEqualTo("redis-cart");
+  }
+
+  @Test
   void theFailingDependencysAlertArrivingAfterTheMemberCapIsStillKeptAndRankedFirst() {
     // its callers' alerts fill the incident first (they reached us sooner), then redis-cart's own
     startDriver(CorrelatorSettings.defaults().withMaxAlertsPerIncident(4));
