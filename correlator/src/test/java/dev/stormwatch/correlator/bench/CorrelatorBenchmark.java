@@ -112,7 +112,11 @@ public final class CorrelatorBenchmark {
       }
 
       // 2. a storm from one failing dependency on Online Boutique, with Prometheus-style resends
-      storm(kafka, admin, registryConfig, serdes, client, settings, dir.resolve("storm"), backlog);
+      // with a 10 s group wait: the storm's event times span 20 s, and the two router tasks work
+      // through their backlogs with a few seconds of event-time skew between them (see
+      // docs/ARCHITECTURE.md, "Escalating while catching up on a backlog")
+      storm(kafka, admin, registryConfig, serdes, client, CorrelatorSettings.fromTree(new ObjectMapper().readTree(
+          "{\"group-wait\": \"" + Math.max(10_000, groupWaitMs) + "ms\"}")), dir.resolve("storm"), backlog);
 
       // 3. latency: each alert opens its own incident; measure its OPENED escalation
       Topics latencyTopics = new Topics("bench-latency.");
@@ -170,7 +174,8 @@ public final class CorrelatorBenchmark {
    * A storm from one failing dependency: redis-cart fails, then {@code total} observations follow
    * on the services that depend on it within two hops (cartservice, checkoutservice, frontend), a
    * third of them distinct alerts and the rest resends of those (a later {@code observedAt} and
-   * {@code endsAt}, as Prometheus re-sends a firing alert). Reports alerts/s and CPU as above, then
+   * {@code endsAt}, as Prometheus re-sends a firing alert), all fired in the 25 s before the
+   * correlator starts on them. Reports alerts/s and CPU as above, then
    * what came out: how many incidents opened and what their escalations name as the root cause.
    */
   private static void storm(EmbeddedKafka kafka, Admin admin, SchemaRegistryConfig registryConfig,
@@ -179,7 +184,8 @@ public final class CorrelatorBenchmark {
     Topics topics = new Topics("bench-storm.");
     TopicProvisioner.ensure(admin, topics, 2, (short) 1, Duration.ofSeconds(30));
     Path boutique = Path.of(CorrelatorBenchmark.class.getResource("/topologies/online-boutique.json").toURI());
-    Instant t0 = Instant.now();
+    // the storm fired over the last 25 s (event times in the past, as in any backlog)
+    Instant t0 = Instant.now().minusSeconds(25);
     try (KafkaProducer<String, dev.stormwatch.avro.ServiceNode> services = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
         new StringSerializer(), serdes.services().serializer())) {
@@ -201,8 +207,8 @@ public final class CorrelatorBenchmark {
         int resend = (sent - 1) / distinct;
         Instant startsAt = t0.plusMillis(1_000 + i);
         AlertEvent alert = alert("storm-" + i, dependents.get(i % dependents.size()), startsAt);
-        alert.setObservedAt(startsAt.plusSeconds(30L * resend));
-        alert.setEndsAt(startsAt.plusSeconds(30L * resend + 120));
+        alert.setObservedAt(startsAt.plusSeconds(2L * resend));
+        alert.setEndsAt(startsAt.plusSeconds(2L * resend + 120));
         producer.send(new ProducerRecord<>(topics.normalized(), alert.getFingerprint(), alert));
       }
       producer.flush();
@@ -229,7 +235,7 @@ public final class CorrelatorBenchmark {
       // what came out: every escalation committed within the group wait and a few punctuations
       consumer.subscribe(List.of(topics.escalations()));
       Map<String, String> opened = new java.util.TreeMap<>();
-      long quietUntil = System.nanoTime() + settings.groupWait().plusSeconds(5).toNanos();
+      long quietUntil = System.nanoTime() + settings.groupWait().plusSeconds(10).toNanos();
       while (System.nanoTime() < quietUntil) {
         consumer.poll(POLL).forEach(r -> {
           if (r.value().getKind() == EscalationKind.OPENED) {
@@ -237,7 +243,8 @@ public final class CorrelatorBenchmark {
           }
         });
       }
-      System.out.printf("  came out as %d OPENED escalation(s); root cause named: %s%n", opened.size(),
+      System.out.printf("  came out as %d OPENED escalation(s) after a %s group wait; root cause named: %s%n",
+          opened.size(), settings.groupWait(),
           new java.util.TreeSet<>(opened.values()));
       // and the incidents' last states: every distinct alert counted in one
       Map<String, dev.stormwatch.avro.Incident> incidents = new java.util.TreeMap<>();
