@@ -7,6 +7,7 @@ import dev.stormwatch.correlator.backtest.AlertDecoder;
 import dev.stormwatch.correlator.backtest.Backtest;
 import dev.stormwatch.correlator.backtest.BacktestReport;
 import dev.stormwatch.correlator.backtest.ChangeDecoder;
+import dev.stormwatch.correlator.backtest.LineDecoder;
 import dev.stormwatch.correlator.domain.CorrelatorSettings;
 import dev.stormwatch.correlator.rules.RulesSettings;
 import dev.stormwatch.ingest.changes.ChangeNormalized;
@@ -96,15 +97,15 @@ public final class BacktestCommand implements Callable<Integer> {
     AlertDecoder alertDecoder = line -> {
       Normalized normalized = alertLines.decode(line);
       return normalized instanceof Normalized.Events events
-          ? new AlertDecoder.Decoded.Events(events.events())
-          : new AlertDecoder.Decoded.Rejected(((Normalized.Rejected) normalized).reason());
+          ? new LineDecoder.Decoded.Values<>(events.events())
+          : new LineDecoder.Decoded.Rejected<>(((Normalized.Rejected) normalized).reason());
     };
     RecordedChanges changeLines = new RecordedChanges(new ChangeNormalizers(normalize));
     ChangeDecoder changeDecoder = line -> {
       ChangeNormalized normalized = changeLines.decode(line);
       return normalized.rejected().isEmpty()
-          ? new ChangeDecoder.Decoded.Changes(normalized.changes())
-          : new ChangeDecoder.Decoded.Rejected(normalized.rejected().get(0).reason());
+          ? new LineDecoder.Decoded.Values<>(normalized.changes())
+          : new LineDecoder.Decoded.Rejected<>(normalized.rejected().get(0).reason());
     };
     PrintWriter err = spec.commandLine().getErr();
     BacktestReport report = new Backtest(settings, rules, alertDecoder, changeDecoder)

@@ -361,16 +361,11 @@ public final class Backtest {
 
   private long readAlerts(Path file, List<Input> inputs, List<BacktestReport.Rejection> rejected) {
     return readLines(file, "alerts", (number, line) -> {
-      AlertDecoder.Decoded decoded;
-      try {
-        decoded = decoder.decode(line);
-      } catch (RuntimeException e) {
-        decoded = new AlertDecoder.Decoded.Rejected("cannot decode: " + e);
-      }
-      if (decoded instanceof AlertDecoder.Decoded.Rejected r) {
+      LineDecoder.Decoded<AlertEvent> decoded = decoder.decodeSafely(line);
+      if (decoded instanceof LineDecoder.Decoded.Rejected<AlertEvent> r) {
         rejected.add(new BacktestReport.Rejection(number, r.reason()));
-      } else if (decoded instanceof AlertDecoder.Decoded.Events ev) {
-        for (AlertEvent e : ev.events()) {
+      } else if (decoded instanceof LineDecoder.Decoded.Values<AlertEvent> ev) {
+        for (AlertEvent e : ev.values()) {
           inputs.add(new Input(e.getObservedAt(), true, number, e, null));
         }
       }
@@ -380,17 +375,12 @@ public final class Backtest {
   /** Change lines; a change the correlator could not use ({@link Change#of}) is rejected here, not dead-lettered. */
   private long readChanges(Path file, List<Input> inputs, List<BacktestReport.Rejection> rejected) {
     return readLines(file, "changes", (number, line) -> {
-      ChangeDecoder.Decoded decoded;
-      try {
-        decoded = changeDecoder.decode(line);
-      } catch (RuntimeException e) {
-        decoded = new ChangeDecoder.Decoded.Rejected("cannot decode: " + e);
-      }
-      if (decoded instanceof ChangeDecoder.Decoded.Rejected r) {
+      LineDecoder.Decoded<ChangeEvent> decoded = changeDecoder.decodeSafely(line);
+      if (decoded instanceof LineDecoder.Decoded.Rejected<ChangeEvent> r) {
         rejected.add(new BacktestReport.Rejection(number, r.reason()));
-      } else if (decoded instanceof ChangeDecoder.Decoded.Changes c) {
+      } else if (decoded instanceof LineDecoder.Decoded.Values<ChangeEvent> c) {
         List<Input> usable = new ArrayList<>();
-        for (ChangeEvent change : c.changes()) {
+        for (ChangeEvent change : c.values()) {
           try {
             Change.of(change);
           } catch (IllegalArgumentException | NullPointerException e) {

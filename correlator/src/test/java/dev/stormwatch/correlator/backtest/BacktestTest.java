@@ -40,8 +40,8 @@ class BacktestTest {
     return line -> {
       Normalized normalized = lines.decode(line);
       return normalized instanceof Normalized.Events e
-          ? new AlertDecoder.Decoded.Events(e.events())
-          : new AlertDecoder.Decoded.Rejected(((Normalized.Rejected) normalized).reason());
+          ? new LineDecoder.Decoded.Values<>(e.events())
+          : new LineDecoder.Decoded.Rejected<>(((Normalized.Rejected) normalized).reason());
     };
   }
 
@@ -51,8 +51,8 @@ class BacktestTest {
     return line -> {
       ChangeNormalized normalized = lines.decode(line);
       return normalized.rejected().isEmpty()
-          ? new ChangeDecoder.Decoded.Changes(normalized.changes())
-          : new ChangeDecoder.Decoded.Rejected(normalized.rejected().get(0).reason());
+          ? new LineDecoder.Decoded.Values<>(normalized.changes())
+          : new LineDecoder.Decoded.Rejected<>(normalized.rejected().get(0).reason());
     };
   }
 
