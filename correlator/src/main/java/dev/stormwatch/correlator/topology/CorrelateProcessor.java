@@ -687,6 +687,8 @@ final class CorrelateProcessor implements Processor<String, CorrelatorInput, Str
       metrics.escalations(event.getKind()).increment();
       log.info("escalation {} for {}: {}", event.getKind(), after.id(), e.reason());
       context.forward(new Record<>(after.id(), new CorrelatorOutput.Escalated(event), timestamp));
+      // a page is read committed downstream: commit after this loop, not at the next interval
+      context.commit();
     }
     boolean wasResolved = before != null && before.status() == IncidentStatus.RESOLVED;
     if (after.isMerged() && (before == null || !before.isMerged())) {

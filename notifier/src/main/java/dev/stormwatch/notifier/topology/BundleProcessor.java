@@ -114,5 +114,9 @@ final class BundleProcessor implements Processor<String, PageRequest, String, Pa
     for (PageRequest page : d.send()) {
       context.forward(new Record<>(page.getDedupKey(), page, timestamp));
     }
+    if (!d.send().isEmpty()) {
+      // the dispatcher reads pages committed: commit after this loop, not at the next interval
+      context.commit();
+    }
   }
 }

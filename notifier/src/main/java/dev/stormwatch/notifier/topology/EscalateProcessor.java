@@ -134,6 +134,10 @@ final class EscalateProcessor implements Processor<String, NotifierInput, String
       metrics.requested(page);
       context.forward(new Record<>(PageRecipient.fromAvro(page.getRecipient()).key(), page, timestamp));
     }
+    if (!d.pages().isEmpty()) {
+      // the next stage reads pages committed: commit after this loop, not at the next interval
+      context.commit();
+    }
   }
 
   /** Counts and logs pages whose destination the state could not remember (the cap was reached). */
