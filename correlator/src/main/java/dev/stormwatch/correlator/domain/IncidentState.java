@@ -36,9 +36,9 @@ import java.util.TreeMap;
  * a service and of each higher severity on that service (so a failing dependency whose alert arrives
  * after its callers' storm filled the incident is still ranked, and a critical alert still raises the
  * severity): at most the cap plus five per service of the domain. Any other new alert beyond the cap
- * is counted in {@link #alertCount()} but not tracked, so it does not hold the incident open; at most {@code max-timeline-entries} timeline
- * entries, the oldest dropped first ({@link #droppedTimelineEntries()} says how many the transition
- * that produced this state dropped).
+ * is counted in {@link #alertCount()} but not tracked, so it does not hold the incident open. At most
+ * {@code max-timeline-entries} timeline entries are kept, the oldest dropped first
+ * ({@link #droppedTimelineEntries()} says how many the transition that produced this state dropped).
  */
 public final class IncidentState {
 
