@@ -96,21 +96,7 @@ final class BundleProcessor implements Processor<String, PageRequest, String, Pa
             + " are only counted in the bundle)", key, d.state().get().held().size());
       }
     }
-    String oldKey = before.map(w -> NotifierStores.deadlineKey(w.windowEnd(), key)).orElse(null);
-    String newKey = d.state().map(w -> NotifierStores.deadlineKey(w.windowEnd(), key)).orElse(null);
-    if (d.state().isPresent()) {
-      if (!d.state().equals(before)) {
-        windows.put(key, d.state().get());
-      }
-    } else if (before.isPresent()) {
-      windows.delete(key);
-    }
-    if (oldKey != null && !oldKey.equals(newKey)) {
-      deadlines.delete(oldKey);
-    }
-    if (newKey != null && !newKey.equals(oldKey)) {
-      deadlines.put(newKey, key);
-    }
+    NotifierStores.save(windows, deadlines, key, before, d.state(), BundleState::windowEnd);
     for (PageRequest page : d.send()) {
       context.forward(new Record<>(page.getDedupKey(), page, timestamp));
     }

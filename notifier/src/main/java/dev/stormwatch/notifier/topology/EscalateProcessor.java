@@ -115,21 +115,7 @@ final class EscalateProcessor implements Processor<String, NotifierInput, String
   private void apply(String id, Optional<EscalationState> before, EscalationDecision d, long timestamp) {
     metrics.escalations(d.outcome()).increment();
     d.state().ifPresent(s -> capped(id, s, d.pages()));
-    String oldKey = before.map(s -> NotifierStores.deadlineKey(s.deadline(), id)).orElse(null);
-    String newKey = d.state().map(s -> NotifierStores.deadlineKey(s.deadline(), id)).orElse(null);
-    if (d.state().isPresent()) {
-      if (!d.state().equals(before)) {
-        states.put(id, d.state().get());
-      }
-    } else if (before.isPresent()) {
-      states.delete(id);
-    }
-    if (oldKey != null && !oldKey.equals(newKey)) {
-      deadlines.delete(oldKey);
-    }
-    if (newKey != null && !newKey.equals(oldKey)) {
-      deadlines.put(newKey, id);
-    }
+    NotifierStores.save(states, deadlines, id, before, d.state(), EscalationState::deadline);
     for (PageRequest page : d.pages()) {
       metrics.requested(page);
       context.forward(new Record<>(PageRecipient.fromAvro(page.getRecipient()).key(), page, timestamp));

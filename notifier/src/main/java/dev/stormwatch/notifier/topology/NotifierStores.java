@@ -1,6 +1,10 @@
 package dev.stormwatch.notifier.topology;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Every state store of the notifier, by name: the one place the topology, the app and the tests take
@@ -35,5 +39,32 @@ public final class NotifierStores {
   /** {@code <13-digit zero-padded epoch millis>|<suffix>}: sorts by time as strings. */
   public static String deadlineKey(java.time.Instant at, String suffix) {
     return String.format("%013d|%s", Math.max(0, at.toEpochMilli()), suffix);
+  }
+
+  /**
+   * Stores {@code after} under {@code key} with its deadline entry, or removes both when it is
+   * empty; writes only what changed from {@code before}.
+   *
+   * @param states    the state store
+   * @param deadlines its time index ({@link #deadlineKey} → {@code key})
+   * @param deadline  when a state is due
+   */
+  static <S> void save(KeyValueStore<String, S> states, KeyValueStore<String, String> deadlines, String key,
+                       Optional<S> before, Optional<S> after, Function<S, Instant> deadline) {
+    String oldKey = before.map(s -> deadlineKey(deadline.apply(s), key)).orElse(null);
+    String newKey = after.map(s -> deadlineKey(deadline.apply(s), key)).orElse(null);
+    if (after.isPresent()) {
+      if (!after.equals(before)) {
+        states.put(key, after.get());
+      }
+    } else if (before.isPresent()) {
+      states.delete(key);
+    }
+    if (oldKey != null && !oldKey.equals(newKey)) {
+      deadlines.delete(oldKey);
+    }
+    if (newKey != null && !newKey.equals(oldKey)) {
+      deadlines.put(newKey, key);
+    }
   }
 }
