@@ -179,8 +179,8 @@ public final class IncidentState {
   private final List<Entry> timeline;
   private final long revision;
   private final int droppedTimelineEntries;
-  /** Memo of {@link #hasFiringAlerts()}: members never change, and it is asked several times an alert. */
-  private byte firingMemo;
+  /** Whether a member fires: asked several times an alert, so known from construction. */
+  private final boolean firing;
 
   private IncidentState(Draft d) {
     this.id = Objects.requireNonNull(d.id, "id");
@@ -207,6 +207,7 @@ public final class IncidentState {
     this.mergedInto = d.mergedInto;
     this.mergedFrom = List.copyOf(d.mergedFrom);
     this.suppressed = mutedOnly(this.members.values());
+    this.firing = this.members.values().stream().anyMatch(Member::firing);
     this.timeline = List.copyOf(d.timeline);
     this.revision = d.revision;
     this.droppedTimelineEntries = d.dropped;
@@ -616,17 +617,7 @@ public final class IncidentState {
 
   /** Whether a kept member alert is firing. */
   public boolean hasFiringAlerts() {
-    if (firingMemo == 0) {
-      boolean firing = false;
-      for (Member m : members.values()) {
-        if (m.firing()) {
-          firing = true;
-          break;
-        }
-      }
-      firingMemo = firing ? (byte) 1 : (byte) 2;
-    }
-    return firingMemo == 1;
+    return firing;
   }
 
   /** Whether a kept member alert is marked flapping. */

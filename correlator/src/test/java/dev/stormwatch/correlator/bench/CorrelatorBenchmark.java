@@ -5,6 +5,8 @@ import dev.stormwatch.avro.AlertEvent;
 import dev.stormwatch.avro.AlertStatus;
 import dev.stormwatch.avro.EscalationEvent;
 import dev.stormwatch.avro.EscalationKind;
+import dev.stormwatch.avro.Incident;
+import dev.stormwatch.avro.ServiceNode;
 import dev.stormwatch.avro.Severity;
 import dev.stormwatch.common.kafka.TopicProvisioner;
 import dev.stormwatch.common.kafka.Topics;
@@ -14,6 +16,7 @@ import dev.stormwatch.common.registry.SchemaRegistryConfig;
 import dev.stormwatch.common.serde.AvroSerdeConfig;
 import dev.stormwatch.correlator.CorrelatorApp;
 import dev.stormwatch.correlator.domain.CorrelatorSettings;
+import dev.stormwatch.correlator.graph.TopologyDocuments;
 import dev.stormwatch.correlator.topology.CorrelatorSerdes;
 import dev.stormwatch.devstack.kafka.EmbeddedKafka;
 import dev.stormwatch.devstack.kafka.EmbeddedKafkaConfig;
@@ -29,6 +32,9 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -186,11 +192,10 @@ public final class CorrelatorBenchmark {
     Path boutique = Path.of(CorrelatorBenchmark.class.getResource("/topologies/online-boutique.json").toURI());
     // the storm fired over the last 25 s (event times in the past, as in any backlog)
     Instant t0 = Instant.now().minusSeconds(25);
-    try (KafkaProducer<String, dev.stormwatch.avro.ServiceNode> services = new KafkaProducer<>(Map.of(
+    try (KafkaProducer<String, ServiceNode> services = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
         new StringSerializer(), serdes.services().serializer())) {
-      for (dev.stormwatch.avro.ServiceNode node : dev.stormwatch.correlator.graph.TopologyDocuments
-          .read(boutique, null, t0).services()) {
+      for (ServiceNode node : TopologyDocuments.read(boutique, null, t0).services()) {
         services.send(new ProducerRecord<>(topics.topology(), node.getName(), node));
       }
       services.flush();
@@ -234,7 +239,7 @@ public final class CorrelatorBenchmark {
           cpuAfter.getOrDefault("broker", 0.0) - cpuBefore.getOrDefault("broker", 0.0));
       // what came out: every escalation committed within the group wait and a few punctuations
       consumer.subscribe(List.of(topics.escalations()));
-      Map<String, String> opened = new java.util.TreeMap<>();
+      Map<String, String> opened = new TreeMap<>();
       long quietUntil = System.nanoTime() + settings.groupWait().plusSeconds(10).toNanos();
       while (System.nanoTime() < quietUntil) {
         consumer.poll(POLL).forEach(r -> {
@@ -245,10 +250,10 @@ public final class CorrelatorBenchmark {
       }
       System.out.printf("  came out as %d OPENED escalation(s) after a %s group wait; root cause named: %s%n",
           opened.size(), settings.groupWait(),
-          new java.util.TreeSet<>(opened.values()));
+          new TreeSet<>(opened.values()));
       // and the incidents' last states: every distinct alert counted in one
-      Map<String, dev.stormwatch.avro.Incident> incidents = new java.util.TreeMap<>();
-      try (KafkaConsumer<String, dev.stormwatch.avro.Incident> states = new KafkaConsumer<>(Map.of(
+      Map<String, Incident> incidents = new TreeMap<>();
+      try (KafkaConsumer<String, Incident> states = new KafkaConsumer<>(Map.of(
           ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
           ConsumerConfig.GROUP_ID_CONFIG, "bench-storm-incidents",
           ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
@@ -260,7 +265,7 @@ public final class CorrelatorBenchmark {
           states.poll(POLL).forEach(r -> incidents.put(r.key(), r.value()));
         }
       }
-      incidents.values().removeIf(java.util.Objects::isNull);
+      incidents.values().removeIf(Objects::isNull);
       System.out.printf("  incidents: %d; alerts counted in each: %s (of %,d distinct); members kept: %s%n",
           incidents.size(), incidents.values().stream().map(i -> String.valueOf(i.getAlertCount())).toList(),
           distinct + 1, incidents.values().stream().map(i -> String.valueOf(i.getAlerts().size())).toList());
@@ -283,7 +288,7 @@ public final class CorrelatorBenchmark {
    */
   private static Map<String, Double> cpuByThreadGroup() {
     java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-    Map<String, Double> groups = new java.util.TreeMap<>();
+    Map<String, Double> groups = new TreeMap<>();
     for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
       if (info == null) {
         continue;
