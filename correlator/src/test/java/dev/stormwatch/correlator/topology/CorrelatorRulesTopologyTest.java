@@ -51,7 +51,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,7 +63,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.test.TestRecord;
@@ -198,23 +196,7 @@ class CorrelatorRulesTopologyTest {
   private void drain() {
     escalations.addAll(escalationsOut.readValuesToList());
     incidents.clear();
-    KeyValueStore<String, Incident> headers = driver.getKeyValueStore(CorrelatorStores.INCIDENTS);
-    KeyValueStore<String, AlertSummary> members = driver.getKeyValueStore(CorrelatorStores.INCIDENT_ALERTS);
-    List<Incident> out = new ArrayList<>();
-    try (KeyValueIterator<String, Incident> it = headers.all()) {
-      while (it.hasNext()) {
-        Incident incident = Incident.newBuilder(it.next().value).build();
-        List<AlertSummary> list = new ArrayList<>();
-        try (KeyValueIterator<String, AlertSummary> m = members.prefixScan(incident.getId() + "|",
-            new StringSerializer())) {
-          m.forEachRemaining(kv -> list.add(kv.value));
-        }
-        incident.setAlerts(list);
-        out.add(incident);
-      }
-    }
-    out.sort(Comparator.comparing(Incident::getOpenedAt).thenComparing(Incident::getId));
-    out.forEach(i -> incidents.put(i.getId(), i));
+    StoredIncidents.of(driver).forEach(i -> incidents.put(i.getId(), i));
   }
 
   private List<Incident> live() {

@@ -23,7 +23,6 @@ import dev.stormwatch.common.registry.RestSchemaRegistryClient;
 import dev.stormwatch.common.registry.SchemaRegistryClient;
 import dev.stormwatch.common.registry.SchemaRegistryConfig;
 import dev.stormwatch.common.serde.AvroSerdeConfig;
-import dev.stormwatch.correlator.domain.Cap;
 import dev.stormwatch.correlator.domain.CorrelatorSettings;
 import dev.stormwatch.testkit.KafkaIntegrationTest;
 import dev.stormwatch.testkit.KafkaTestEnv;
@@ -34,7 +33,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +41,6 @@ import java.util.Random;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -158,23 +155,7 @@ class CorrelatorTopologyTest {
 
   /** Every incident in the stores (header and members put together), oldest first. */
   private List<Incident> stored() {
-    KeyValueStore<String, Incident> headers = driver.getKeyValueStore(CorrelatorStores.INCIDENTS);
-    KeyValueStore<String, AlertSummary> members = driver.getKeyValueStore(CorrelatorStores.INCIDENT_ALERTS);
-    List<Incident> out = new ArrayList<>();
-    try (KeyValueIterator<String, Incident> it = headers.all()) {
-      while (it.hasNext()) {
-        Incident incident = Incident.newBuilder(it.next().value).build();
-        List<AlertSummary> alerts = new ArrayList<>();
-        try (KeyValueIterator<String, AlertSummary> m = members.prefixScan(incident.getId() + "|",
-            new StringSerializer())) {
-          m.forEachRemaining(kv -> alerts.add(kv.value));
-        }
-        incident.setAlerts(alerts);
-        out.add(incident);
-      }
-    }
-    out.sort(Comparator.comparing(Incident::getOpenedAt).thenComparing(Incident::getId));
-    return out;
+    return StoredIncidents.of(driver);
   }
 
   /** Avro's equals cannot compare optional timestamps (Instant in a union); their JSON forms can. */
